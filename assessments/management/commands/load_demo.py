@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from clients import demo as client_demo
+
+
+class Command(BaseCommand):
+    help = "Load a small demo studio (idempotent) and print its logins."
+
+    def handle(self, *args, **options) -> None:
+        with transaction.atomic():
+            logins = client_demo.load_people()
+        self.stdout.write(self.style.SUCCESS("Demo studio ready. Sign in at http://127.0.0.1:8000/ with:"))
+        for role, username in logins:
+            self.stdout.write(f"  {role:<8} {username:<12} password: {client_demo.DEMO_PASSWORD}")

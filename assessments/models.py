@@ -1,0 +1,147 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from clients.models import Client
+from imbalances.models import Muscle, Pattern, Role
+
+
+class Severity(models.IntegerChoices):
+    NONE = 0, "none"
+    MILD = 1, "mild"
+    MODERATE = 2, "moderate"
+    SEVERE = 3, "severe"
+
+
+class Side(models.TextChoices):
+    LEFT = "left", "left"
+    RIGHT = "right", "right"
+    BOTH = "both", "both"
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def for_trainer(self, user) -> "AssessmentQuerySet":
+        """Assessments of the clients this user trains."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(client__trainer=user)
+
+    def for_portal_user(self, user) -> "AssessmentQuerySet":
+        """What a client may see of their own record: finalised assessments only."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(client__portal_user=user, status=Assessment.Status.FINAL)
+
+    def final(self) -> "AssessmentQuerySet":
+        return self.filter(status=Assessment.Status.FINAL)
+
+
+class Assessment(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "draft"
+        FINAL = "final", "final"
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="assessments")
+    trainer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assessments"
+    )
+    session_date = models.DateField()
+    status = models.CharField(max_length=5, choices=Status.choices, default=Status.DRAFT)
+    notes = models.TextField(blank=True)
+    pain_score = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="0 (no pain) to 10 (worst imaginable)."
+    )
+    # Bumped on every save; a save that started from an older version is refused.
+    version = models.PositiveIntegerField(default=1)
+    finalised_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-session_date", "-created_at"]
+        indexes = [models.Index(fields=["client", "status", "session_date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(pain_score__isnull=True) | models.Q(pain_score__lte=10),
+                name="assessment_pain_score_0_to_10",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["draft", "final"]), name="assessment_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client} on {self.session_date:%d %b %Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessments:detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_final(self) -> bool:
+        return self.status == self.Status.FINAL
+
+
+class PatternFinding(models.Model):
+    """A pattern seen at a session. Patterns left at "none" are not stored."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="pattern_findings")
+    pattern = models.ForeignKey(Pattern, on_delete=models.PROTECT, related_name="findings")
+    severity = models.PositiveSmallIntegerField(choices=Severity.choices)
+    # Required for a lateral pattern, empty otherwise: checked by the form and the
+    # service because the rule depends on the pattern row.
+    side = models.CharField(max_length=5, blank=True, choices=[(Side.LEFT, "left"), (Side.RIGHT, "right")])
+    note = models.CharField(max_length=500, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pattern__region__display_order", "pattern__display_order", "side"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "pattern", "side"], name="patternfinding_unique_per_side"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(severity__lte=Severity.SEVERE),
+                name="patternfinding_severity_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(side__in=["", Side.LEFT, Side.RIGHT]),
+                name="patternfinding_side_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        side = f" ({self.side})" if self.side else ""
+        return f"{self.pattern}{side}: {self.get_severity_display()}"
+
+
+class MuscleFinding(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="muscle_findings")
+    muscle = models.ForeignKey(Muscle, on_delete=models.PROTECT, related_name="findings")
+    role = models.CharField("observed", max_length=12, choices=Role.choices)
+    side = models.CharField(max_length=5, choices=Side.choices, default=Side.BOTH)
+    pattern = models.ForeignKey(
+        Pattern,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="muscle_findings",
+        help_text="The pattern this muscle was checked under, if any.",
+    )
+    note = models.CharField(max_length=500, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["muscle__name", "side"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(role__in=Role.values), name="musclefinding_role_valid"),
+            models.CheckConstraint(condition=models.Q(side__in=Side.values), name="musclefinding_side_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.muscle} ({self.side}): {self.get_role_display()}"

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from clients.views import portal
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", portal.portal_home, name="home"),
+]

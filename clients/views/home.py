@@ -1,0 +1,21 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from clients.roles import is_portal_client, is_trainer, trainer_required
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each person to their place in the studio."""
+    user = request.user
+    if is_trainer(user):
+        return redirect("clients:dashboard")
+    if is_portal_client(user):
+        return redirect("portal:home")
+    if user.is_staff:
+        return redirect("admin:index")
+    return render(request, "home_no_role.html")
+
+
+@trainer_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(request, "clients/dashboard.html")

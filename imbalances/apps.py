@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ImbalancesConfig(AppConfig):
+    name = "imbalances"
+    verbose_name = "Imbalance catalogue"

@@ -1,0 +1,79 @@
+import pytest
+from django.contrib.auth.models import Group
+
+from clients.roles import TRAINERS_GROUP
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    """Every override the suite needs, in one place (Django swaps in the locmem mailer)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SITE_URL = "https://studio.example.com"
+
+
+@pytest.fixture
+def trainer(db):
+    return factories.TrainerFactory(username="alice", first_name="Alice", last_name="Archer")
+
+
+@pytest.fixture
+def other_trainer(db):
+    return factories.TrainerFactory(username="bob", first_name="Bob", last_name="Baker")
+
+
+@pytest.fixture
+def client_record(trainer):
+    """A client of `trainer` with a portal login."""
+    return factories.ClientFactory(trainer=trainer, first_name="Jane", last_name="Doe", with_portal=True)
+
+
+@pytest.fixture
+def client_user(client_record):
+    return client_record.portal_user
+
+
+@pytest.fixture
+def other_client_record(other_trainer):
+    return factories.ClientFactory(
+        trainer=other_trainer, first_name="Olly", last_name="Other", with_portal=True
+    )
+
+
+@pytest.fixture
+def other_client_user(other_client_record):
+    return other_client_record.portal_user
+
+
+@pytest.fixture
+def admin_user(db):
+    return factories.UserFactory(username="root", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def trainers_group(db):
+    return Group.objects.get(name=TRAINERS_GROUP)
+
+
+@pytest.fixture
+def persona(request, trainer, other_trainer, client_user, other_client_user, admin_user):
+    """Resolve a persona name from a parametrised test into a user, or None for anonymous."""
+    return {
+        "anonymous": None,
+        "trainer": trainer,
+        "other_trainer": other_trainer,
+        "client": client_user,
+        "other_client": other_client_user,
+        "admin": admin_user,
+    }
+
+
+def login_as(django_client, user) -> None:
+    if user is not None:
+        django_client.force_login(user)

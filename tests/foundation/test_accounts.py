@@ -1,0 +1,93 @@
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from tests.factories import PASSWORD, TrainerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_visitor_is_sent_to_login_and_back(client, trainer):
+    response = client.get(reverse("clients:dashboard"))
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('login')}?next={reverse('clients:dashboard')}"
+
+    response = client.post(
+        reverse("login"),
+        {"username": "alice", "password": PASSWORD, "next": reverse("clients:dashboard")},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("clients:dashboard")
+    assert client.get(reverse("clients:dashboard")).status_code == 200
+
+
+def test_wrong_password_shows_an_error(client, trainer):
+    response = client.post(reverse("login"), {"username": "alice", "password": "nope"})
+    assert response.status_code == 200
+    assert "Please enter a correct username and password" in response.text
+    assert 'value="alice"' in response.text
+    assert "_auth_user_id" not in client.session
+
+
+def test_password_reset_mail_link_sets_a_new_password(client, trainer):
+    response = client.post(reverse("password_reset"), {"email": trainer.email})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    link = re.search(r"https?://[^/]+(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
+
+    response = client.get(link, follow=True)
+    assert response.status_code == 200
+    form_url = response.redirect_chain[-1][0]
+    response = client.post(
+        form_url, {"new_password1": "a-brand new-pass 77", "new_password2": "a-brand new-pass 77"}
+    )
+    assert response.status_code == 302
+    trainer.refresh_from_db()
+    assert trainer.check_password("a-brand new-pass 77")
+
+
+@pytest.mark.parametrize(
+    ("who", "destination"),
+    [("trainer", "/clients/dashboard/"), ("client", "/portal/"), ("admin", "/admin/")],
+)
+def test_home_sends_each_person_to_their_place(client, persona, who, destination):
+    client.force_login(persona[who])
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == destination
+
+
+def test_argon2_is_the_first_password_hasher():
+    from trainer_site import settings as project_settings
+
+    assert project_settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+def test_pages_show_who_is_signed_in_and_their_role(client):
+    trainer = TrainerFactory(username="carol", first_name="Carol", last_name="Coach")
+    client.force_login(trainer)
+    response = client.get(reverse("clients:dashboard"))
+    assert "Carol Coach" in response.text
+    assert ">trainer<" in response.text
+    assert 'href="#main"' in response.text
+
+
+def test_a_client_cannot_open_the_trainer_dashboard(client, client_user):
+    client.force_login(client_user)
+    assert client.get(reverse("clients:dashboard")).status_code == 403
+
+
+def test_unknown_page_is_a_404_in_the_site_look(client, trainer):
+    client.force_login(trainer)
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.text
+
+
+def test_responses_carry_a_content_security_policy(client):
+    response = client.get(reverse("login"))
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp

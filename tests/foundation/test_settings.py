@@ -1,0 +1,93 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "DEBUG": "off",
+    "SECRET_KEY": "k8#Vq2!pZr7@Lw4$Nx9^Tb6&Hc3*Jd5(Fg1)Ms0_Ue8+Yi2-Oa7=Re4%",
+    "ALLOWED_HOSTS": "studio.example.com",
+    "HTTPS": "on",
+    "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+    "EMAIL_HOST": "smtp.example.com",
+    "DATABASE_URL": "sqlite:////tmp/trainer-studio-deploy-check.sqlite3",
+}
+
+
+def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def read_settings(env: dict[str, str], expression: str) -> str:
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        f"from django.conf import settings; print({expression})",
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_it_uses_sqlite_in_the_project_folder_by_default():
+    out = read_settings(
+        {"DEBUG": "on"},
+        "settings.DATABASES['default']['ENGINE'], settings.DATABASES['default']['NAME']",
+    )
+    assert "sqlite3" in out
+    assert str(ROOT / "db.sqlite3") in out
+
+
+def test_it_parses_a_postgresql_url():
+    env = {"DEBUG": "on", "DATABASE_URL": "postgres://coach:s3cret@db.internal:6543/studio"}
+    out = read_settings(
+        env,
+        "'|'.join(str(settings.DATABASES['default'][k]) "
+        "for k in ('ENGINE', 'NAME', 'USER', 'PASSWORD', 'HOST', 'PORT'))",
+    )
+    assert out == "django.db.backends.postgresql|studio|coach|s3cret|db.internal|6543"
+
+
+def test_it_reads_site_url_and_allowed_hosts():
+    env = {
+        "DEBUG": "on",
+        "SITE_URL": "https://studio.example.com/",
+        "ALLOWED_HOSTS": "a.example.com,b.example.com",
+    }
+    assert read_settings(env, "settings.SITE_URL, settings.ALLOWED_HOSTS") == (
+        "https://studio.example.com ['a.example.com', 'b.example.com']"
+    )
+
+
+def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off():
+    result = run_manage("check", env={"DEBUG": "off"})
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+@pytest.mark.parametrize("debug", ["off"])
+def test_deploy_check_passes_with_production_values(debug):
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING", env={**PRODUCTION_ENV, "DEBUG": debug}
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_deploy_check_fails_without_https_settings():
+    env = {**PRODUCTION_ENV, "HTTPS": "off"}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert "SECURE_HSTS_SECONDS" in result.stdout + result.stderr

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from clients.views import home
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+    path("catalogue/", include("imbalances.urls")),
+    path("clients/", include("clients.urls")),
+    path("portal/", include("clients.portal_urls")),
+    path("assessments/", include("assessments.urls")),
+    path("reports/", include("reports.urls")),
+]
+
+admin.site.site_header = "Trainer Studio administration"
+admin.site.site_title = "Trainer Studio admin"
