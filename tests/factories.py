@@ -52,3 +52,78 @@ class ClientFactory(factory.django.DjangoModelFactory):
         ),
         no_declaration=None,
     )
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "imbalances.Region"
+
+    name = factory.Sequence(lambda n: f"Region {n}")
+    slug = factory.Sequence(lambda n: f"region-{n}")
+    description = "A region of the body."
+    display_order = factory.Sequence(lambda n: 100 + n)
+
+
+class MuscleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "imbalances.Muscle"
+
+    name = factory.Sequence(lambda n: f"Muscle {n}")
+    lay_name = factory.Sequence(lambda n: f"lay muscle {n}")
+    slug = factory.Sequence(lambda n: f"muscle-{n}")
+    description = "What the muscle does."
+
+
+class PatternFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "imbalances.Pattern"
+
+    region = factory.SubFactory(RegionFactory)
+    name = factory.Sequence(lambda n: f"Pattern {n}")
+    slug = factory.Sequence(lambda n: f"pattern-{n}")
+    description = "What the trainer sees."
+    display_order = factory.Sequence(lambda n: n)
+
+
+class PatternMuscleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "imbalances.PatternMuscle"
+
+    pattern = factory.SubFactory(PatternFactory)
+    muscle = factory.SubFactory(MuscleFactory)
+    role = "over-active"
+    side = factory.LazyAttribute(lambda pm: "same" if pm.pattern.is_lateral else "")
+
+
+class AssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "assessments.Assessment"
+
+    client = factory.SubFactory(ClientFactory)
+    trainer = factory.SelfAttribute("client.trainer")
+    session_date = factory.Faker("date_between", start_date="-1y", end_date="today")
+    status = "draft"
+    notes = ""
+
+    class Params:
+        final = factory.Trait(status="final")
+
+
+class PatternFindingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "assessments.PatternFinding"
+
+    assessment = factory.SubFactory(AssessmentFactory)
+    pattern = factory.SubFactory(PatternFactory)
+    severity = 2
+    side = factory.LazyAttribute(lambda f: "left" if f.pattern.is_lateral else "")
+
+
+class MuscleFindingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "assessments.MuscleFinding"
+
+    assessment = factory.SubFactory(AssessmentFactory)
+    muscle = factory.SubFactory(MuscleFactory)
+    role = "over-active"
+    side = "both"
