@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "clients",
     "assessments",
     "reports",
+    "security",
 ]
 
 MIDDLEWARE = [
@@ -59,11 +60,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "security.sessions.AbsoluteSessionLifetimeMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "security.middleware.AuditMiddleware",
     # Last, so that a lockout answers before any view runs.
     "axes.middleware.AxesMiddleware",
 ]
@@ -219,6 +222,9 @@ TASKS = {
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# Error reports and logs never carry health notes or anything else people typed.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "security.error_reports.HealthDataExceptionReporterFilter"
 
 LOGGING = {
     "version": 1,
