@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("clients", "0003_client_constraints"),
+        ("clients", "0002_trainers_group"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
