@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
@@ -35,6 +36,25 @@ class Region(models.Model):
 class MuscleQuerySet(models.QuerySet):
     def active(self) -> "MuscleQuerySet":
         return self.filter(is_active=True)
+
+    def search(self, query: str) -> "MuscleQuerySet":
+        """Muscles whose anatomical name, lay name or aliases contain `query`."""
+        return self.filter(
+            models.Q(name__icontains=query)
+            | models.Q(lay_name__icontains=query)
+            | models.Q(aliases__icontains=query)
+        )
+
+    def with_patterns(self) -> "MuscleQuerySet":
+        """Prefetch each muscle's pattern roles with their patterns and regions (two queries)."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "pattern_muscles",
+                queryset=PatternMuscle.objects.select_related("pattern__region").order_by(
+                    "pattern__region__display_order", "pattern__display_order", "pattern__name", "side"
+                ),
+            )
+        )
 
 
 class Muscle(models.Model):
@@ -76,6 +96,24 @@ class Muscle(models.Model):
 class PatternQuerySet(models.QuerySet):
     def active(self) -> "PatternQuerySet":
         return self.filter(is_active=True)
+
+    def search(self, query: str) -> "PatternQuerySet":
+        """Patterns whose name contains `query`, or one of whose muscles' names or aliases does."""
+        matching_muscles = Muscle.objects.search(query).values("pk")
+        return self.filter(
+            models.Q(name__icontains=query) | models.Q(pattern_muscles__muscle__in=matching_muscles)
+        ).distinct()
+
+    def with_muscles(self) -> "PatternQuerySet":
+        """Select the region and prefetch the muscle roles with their muscles (two queries)."""
+        return self.select_related("region").prefetch_related(
+            models.Prefetch(
+                "pattern_muscles",
+                queryset=PatternMuscle.objects.select_related("muscle").order_by(
+                    "role", "side", "muscle__name"
+                ),
+            )
+        )
 
 
 class Pattern(models.Model):
@@ -137,3 +175,14 @@ class PatternMuscle(models.Model):
     def __str__(self) -> str:
         side = f", {self.get_side_display()}" if self.side else ""
         return f"{self.muscle}: {self.get_role_display()} in {self.pattern}{side}"
+
+    def clean(self) -> None:
+        # The rule depends on the pattern row, so no database constraint can hold it.
+        try:
+            pattern = self.pattern
+        except Pattern.DoesNotExist:
+            return
+        if pattern.is_lateral and not self.side:
+            raise ValidationError({"side": "Choose a side: this pattern is lateral (same or opposite side)."})
+        if not pattern.is_lateral and self.side:
+            raise ValidationError({"side": "Leave the side empty: this pattern is not lateral."})

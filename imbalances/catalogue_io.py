@@ -1,0 +1,372 @@
+"""The catalogue as one versioned JSON document: building it and checking one.
+
+The format is a stable contract (studios move and review catalogues with it), so
+keys come out in a fixed order and lists in a deterministic one: exporting the
+same catalogue twice gives byte-equal files.
+"""
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
+from django.db.models import Prefetch
+
+from .models import Muscle, Pattern, PatternMuscle, Region, RelativeSide, Role
+
+FORMAT = "trainer-studio-catalogue"
+VERSION = 1
+
+_SIDE_ORDER = {"": 0, RelativeSide.SAME: 1, RelativeSide.OPPOSITE: 2}
+
+
+class CatalogueInvalid(Exception):
+    """A document that cannot be imported; `problems` lists every reason with its path."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(f"{len(problems)} problem(s) in the catalogue document")
+        self.problems = problems
+
+
+def _pattern_muscle_sort_key(row: PatternMuscle) -> tuple[str, int, str]:
+    return (row.role, _SIDE_ORDER.get(row.side, 9), row.muscle.slug)
+
+
+def export_document() -> dict[str, Any]:
+    """The whole catalogue, retired entries included. Runs four queries."""
+    regions = Region.objects.order_by("display_order", "slug")
+    muscles = Muscle.objects.order_by("slug")
+    patterns = (
+        Pattern.objects.select_related("region")
+        .prefetch_related(
+            Prefetch("pattern_muscles", queryset=PatternMuscle.objects.select_related("muscle"))
+        )
+        .order_by("region__display_order", "region__slug", "display_order", "slug")
+    )
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "regions": [
+            {
+                "slug": region.slug,
+                "name": region.name,
+                "description": region.description,
+                "display_order": region.display_order,
+            }
+            for region in regions
+        ],
+        "muscles": [
+            {
+                "slug": muscle.slug,
+                "name": muscle.name,
+                "lay_name": muscle.lay_name,
+                "aliases": muscle.alias_list,
+                "description": muscle.description,
+                "is_paired": muscle.is_paired,
+                "is_active": muscle.is_active,
+            }
+            for muscle in muscles
+        ],
+        "patterns": [
+            {
+                "slug": pattern.slug,
+                "name": pattern.name,
+                "region": pattern.region.slug,
+                "description": pattern.description,
+                "is_lateral": pattern.is_lateral,
+                "is_active": pattern.is_active,
+                "display_order": pattern.display_order,
+                "muscles": [
+                    {
+                        "muscle": row.muscle.slug,
+                        "role": row.role,
+                        "side": row.side,
+                        "note": row.note,
+                        "source": row.source,
+                    }
+                    for row in sorted(pattern.pattern_muscles.all(), key=_pattern_muscle_sort_key)
+                ],
+            }
+            for pattern in patterns
+        ],
+    }
+
+
+def dumps(document: dict[str, Any]) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+# What each kind of entry holds: name -> (type, default); a default of _REQUIRED
+# means the key must be present.
+_REQUIRED = object()
+_REGION_SPEC = {
+    "slug": ("slug", _REQUIRED),
+    "name": ("str", _REQUIRED),
+    "description": ("str", ""),
+    "display_order": ("order", 0),
+}
+_MUSCLE_SPEC = {
+    "slug": ("slug", _REQUIRED),
+    "name": ("str", _REQUIRED),
+    "lay_name": ("str", _REQUIRED),
+    "aliases": ("aliases", []),
+    "description": ("str", ""),
+    "is_paired": ("bool", True),
+    "is_active": ("bool", True),
+}
+_PATTERN_SPEC = {
+    "slug": ("slug", _REQUIRED),
+    "name": ("str", _REQUIRED),
+    "region": ("str", _REQUIRED),
+    "description": ("str", ""),
+    "is_lateral": ("bool", False),
+    "is_active": ("bool", True),
+    "display_order": ("order", 0),
+    "muscles": ("list", []),
+}
+_PATTERN_MUSCLE_SPEC = {
+    "muscle": ("str", _REQUIRED),
+    "role": ("str", _REQUIRED),
+    "side": ("str", ""),
+    "note": ("str", ""),
+    "source": ("str", ""),
+}
+_MODEL_OF = {
+    id(_REGION_SPEC): Region,
+    id(_MUSCLE_SPEC): Muscle,
+    id(_PATTERN_SPEC): Pattern,
+    id(_PATTERN_MUSCLE_SPEC): PatternMuscle,
+}
+_MAX_ORDER = 32767  # PositiveSmallIntegerField's limit on every database
+
+
+def _show(value: Any) -> str:
+    return repr(value) if isinstance(value, str) else json.dumps(value)
+
+
+def _one_of(values: Iterable[str]) -> str:
+    return ", ".join(values)
+
+
+@dataclass
+class _Checker:
+    problems: list[str] = field(default_factory=list)
+
+    def add(self, path: str, message: str) -> None:
+        self.problems.append(f"{path}: {message}")
+
+    def value(self, path: str, kind: str, value: Any, max_length: int | None) -> Any:
+        """The value if it has the right type, else None after recording why."""
+        if kind in ("str", "slug"):
+            if not isinstance(value, str):
+                self.add(path, f"expected a string, got {_show(value)}")
+                return None
+            if max_length and len(value) > max_length:
+                self.add(path, f"longer than {max_length} characters")
+                return None
+            if kind == "slug":
+                try:
+                    validate_slug(value)
+                except ValidationError:
+                    self.add(path, f"{_show(value)} is not a slug (letters, digits, hyphens, underscores)")
+                    return None
+            return value
+        if kind == "bool":
+            if not isinstance(value, bool):
+                self.add(path, f"expected true or false, got {_show(value)}")
+                return None
+            return value
+        if kind == "order":
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= _MAX_ORDER:
+                self.add(path, f"expected a whole number from 0 to {_MAX_ORDER}, got {_show(value)}")
+                return None
+            return value
+        if kind == "list":
+            if not isinstance(value, list):
+                self.add(path, f"expected a list, got {_show(value)}")
+                return None
+            return value
+        if kind == "aliases":
+            if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+                self.add(path, f"expected a list of strings, got {_show(value)}")
+                return None
+            cleaned = [item.strip() for item in value]
+            if any("," in item or not item for item in cleaned):
+                self.add(path, "an alias may not be empty or contain a comma")
+                return None
+            if len(", ".join(cleaned)) > max_length:
+                self.add(path, f"longer than {max_length} characters together")
+                return None
+            return cleaned
+        raise AssertionError(kind)
+
+    def entry(self, path: str, raw: Any, spec: dict[str, tuple[str, Any]]) -> dict[str, Any] | None:
+        """The entry with defaults filled in and None for each wrong field; None if not an object."""
+        if not isinstance(raw, dict):
+            self.add(path, f"expected an object, got {_show(raw)}")
+            return None
+        model = _MODEL_OF[id(spec)]
+        entry: dict[str, Any] = {}
+        for name, (kind, default) in spec.items():
+            if name not in raw:
+                if default is _REQUIRED:
+                    self.add(f"{path}.{name}", "missing")
+                    entry[name] = None
+                else:
+                    entry[name] = list(default) if isinstance(default, list) else default
+                continue
+            max_length = None
+            if kind in ("str", "slug", "aliases"):
+                max_length = getattr(model._meta.get_field(name), "max_length", None)
+            entry[name] = self.value(f"{path}.{name}", kind, raw[name], max_length)
+        for name in sorted(set(raw) - set(spec)):
+            self.add(f"{path}.{name}", "unknown field")
+        return entry
+
+    def unique(self, section: str, entries: list[tuple[int, dict]], key: str, what: str) -> None:
+        seen: dict[Any, int] = {}
+        for index, entry in entries:
+            value = entry[key]
+            if value is None:
+                continue
+            if value in seen:
+                self.add(
+                    f"{section}[{index}].{key}",
+                    f"duplicate {what} {_show(value)} (also {section}[{seen[value]}])",
+                )
+            else:
+                seen[value] = index
+
+
+def _section(checker: _Checker, document: dict, name: str, spec: dict) -> list[tuple[int, dict]]:
+    raw = document.get(name)
+    if name not in document:
+        checker.add(name, "missing")
+        return []
+    if not isinstance(raw, list):
+        checker.add(name, f"expected a list, got {_show(raw)}")
+        return []
+    entries = []
+    for index, item in enumerate(raw):
+        entry = checker.entry(f"{name}[{index}]", item, spec)
+        if entry is not None:
+            entries.append((index, entry))
+    return entries
+
+
+def _names_taken_elsewhere(model: type, slugs_in_file: set[str], *fields: str) -> dict[Any, str]:
+    """Names held by rows the import leaves alone, so a file entry may not reuse them."""
+    rows = model.objects.exclude(slug__in=slugs_in_file).values_list("slug", *fields)
+    return {tuple(row[1:]) if len(fields) > 1 else row[1]: row[0] for row in rows}
+
+
+def parse_document(document: Any) -> dict[str, Any]:
+    """Check a whole document and return it with defaults filled in.
+
+    May query (slugs and names already in the catalogue). Raises CatalogueInvalid
+    listing every problem found, each prefixed with where it is.
+    """
+    checker = _Checker()
+    if not isinstance(document, dict):
+        raise CatalogueInvalid([f"document: expected a JSON object, got {_show(document)[:40]}"])
+    if document.get("format") != FORMAT:
+        checker.add("format", f"expected {_show(FORMAT)}, got {_show(document.get('format'))}")
+    version = document.get("version")
+    if version != VERSION or isinstance(version, bool):
+        checker.add("version", f"unsupported version {_show(version)} (this studio reads version {VERSION})")
+    for name in sorted(set(document) - {"format", "version", "regions", "muscles", "patterns"}):
+        checker.add(name, "unknown field")
+
+    regions = _section(checker, document, "regions", _REGION_SPEC)
+    muscles = _section(checker, document, "muscles", _MUSCLE_SPEC)
+    patterns = _section(checker, document, "patterns", _PATTERN_SPEC)
+
+    checker.unique("regions", regions, "slug", "slug")
+    checker.unique("regions", regions, "name", "name")
+    checker.unique("muscles", muscles, "slug", "slug")
+    checker.unique("muscles", muscles, "name", "name")
+    checker.unique("patterns", patterns, "slug", "slug")
+
+    region_slugs = {entry["slug"] for _, entry in regions} - {None}
+    muscle_slugs = {entry["slug"] for _, entry in muscles} - {None}
+    pattern_slugs = {entry["slug"] for _, entry in patterns} - {None}
+    known_regions = region_slugs | set(Region.objects.values_list("slug", flat=True))
+    known_muscles = muscle_slugs | set(Muscle.objects.values_list("slug", flat=True))
+
+    for section, model, entries in (("regions", Region, regions), ("muscles", Muscle, muscles)):
+        taken = _names_taken_elsewhere(model, {entry["slug"] for _, entry in entries} - {None}, "name")
+        for index, entry in entries:
+            if entry["name"] is not None and entry["name"] in taken:
+                checker.add(
+                    f"{section}[{index}].name",
+                    f"{_show(entry['name'])} is already the name of {_show(taken[entry['name']])}",
+                )
+
+    taken_pattern_names = _names_taken_elsewhere(Pattern, pattern_slugs, "region__slug", "name")
+    seen_pattern_names: dict[tuple[str, str], int] = {}
+    for index, entry in patterns:
+        path = f"patterns[{index}]"
+        if entry["region"] is not None and entry["region"] not in known_regions:
+            checker.add(f"{path}.region", f"unknown region {_show(entry['region'])}")
+        key = (entry["region"], entry["name"])
+        if None in key:
+            pass
+        elif key in seen_pattern_names:
+            checker.add(
+                f"{path}.name",
+                f"duplicate name {_show(entry['name'])} in region {_show(entry['region'])} "
+                f"(also patterns[{seen_pattern_names[key]}])",
+            )
+        elif key in taken_pattern_names:
+            checker.add(
+                f"{path}.name",
+                f"{_show(entry['name'])} is already the name of {_show(taken_pattern_names[key])}",
+            )
+        seen_pattern_names.setdefault(key, index)
+        if entry["muscles"] is not None:
+            entry["muscles"] = _pattern_muscles(checker, path, entry, known_muscles)
+
+    if checker.problems:
+        raise CatalogueInvalid(checker.problems)
+    return {
+        "regions": [entry for _, entry in regions],
+        "muscles": [entry for _, entry in muscles],
+        "patterns": [entry for _, entry in patterns],
+    }
+
+
+def _pattern_muscles(checker: _Checker, path: str, pattern: dict, known_muscles: set[str]) -> list[dict]:
+    rows = []
+    seen: dict[tuple[str, str], int] = {}
+    for index, raw in enumerate(pattern["muscles"]):
+        row_path = f"{path}.muscles[{index}]"
+        row = checker.entry(row_path, raw, _PATTERN_MUSCLE_SPEC)
+        if row is None:
+            continue
+        if row["muscle"] is not None and row["muscle"] not in known_muscles:
+            checker.add(f"{row_path}.muscle", f"unknown muscle {_show(row['muscle'])}")
+        if row["role"] is not None and row["role"] not in Role.values:
+            checker.add(f"{row_path}.role", f"{_show(row['role'])} is not one of {_one_of(Role.values)}")
+        if row["side"] is None or pattern["is_lateral"] is None:
+            pass
+        elif pattern["is_lateral"] and row["side"] not in RelativeSide.values:
+            checker.add(
+                f"{row_path}.side",
+                f"{_show(row['side'])} is not one of {_one_of(RelativeSide.values)} (the pattern is lateral)",
+            )
+        elif not pattern["is_lateral"] and row["side"]:
+            checker.add(
+                f"{row_path}.side",
+                f"must be empty for a pattern that is not lateral, got {_show(row['side'])}",
+            )
+        key = (row["muscle"], row["side"])
+        if None not in key and key in seen:
+            checker.add(
+                f"{row_path}.muscle",
+                f"{_show(row['muscle'])} is listed twice for this side (also {path}.muscles[{seen[key]}])",
+            )
+        seen.setdefault(key, index)
+        rows.append(row)
+    return rows

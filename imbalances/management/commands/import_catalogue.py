@@ -1,0 +1,47 @@
+import json
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from imbalances.catalogue_io import CatalogueInvalid
+from imbalances.services import catalogue_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Create or update the catalogue from a JSON document made by export_catalogue. "
+        "The whole file is checked first; on any problem nothing changes."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help="The JSON document; '-' reads standard input.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Report what would change and write nothing."
+        )
+
+    def handle(self, *args, file: str, dry_run: bool = False, **options) -> None:
+        try:
+            text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
+        except OSError as error:
+            raise CommandError(f"Cannot read {file}: {error.strerror or error}") from error
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise CommandError(f"{file} is not valid JSON: {error}") from error
+        try:
+            changes = catalogue_import(document=document, dry_run=dry_run)
+        except CatalogueInvalid as invalid:
+            for problem in invalid.problems:
+                self.stderr.write(problem)
+            raise CommandError(
+                f"{len(invalid.problems)} problem(s) in {file}; nothing was changed."
+            ) from invalid
+        prefix = "would " if dry_run else ""
+        for change in changes:
+            self.stdout.write(f"{prefix}{change}")
+        if dry_run:
+            summary = f"Dry run: {len(changes)} change(s) would be made; nothing was written."
+        else:
+            summary = f"Imported {file}: {len(changes)} change(s)."
+        self.stdout.write(self.style.SUCCESS(summary) if changes or dry_run else summary)

@@ -1,0 +1,93 @@
+"""Writes to the catalogue that span many rows."""
+
+from typing import Any
+
+from django.db import models, transaction
+
+from .catalogue_io import parse_document
+from .models import Muscle, Pattern, PatternMuscle, Region
+
+
+def _upsert(
+    model: type[models.Model],
+    existing: dict[str, models.Model],
+    values: dict[str, Any],
+    label: str,
+    changes: list[str],
+) -> models.Model:
+    slug = values["slug"]
+    obj = existing.get(slug)
+    if obj is None:
+        obj = model.objects.create(**values)
+        existing[slug] = obj
+        changes.append(f"create {label} {slug}")
+        return obj
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    if changed:
+        for name in changed:
+            setattr(obj, name, values[name])
+        obj.save(update_fields=changed)
+        changes.append(f"update {label} {slug}: {', '.join(changed)}")
+    return obj
+
+
+def _sync_pattern_muscles(
+    *, pattern: Pattern, rows: list[dict[str, Any]], muscles: dict[str, Muscle], changes: list[str]
+) -> None:
+    """Make the pattern's muscle list exactly `rows`. Nothing references these rows, so removing is safe."""
+    existing = {(row.muscle_id, row.side): row for row in pattern.pattern_muscles.select_related("muscle")}
+    wanted = {(muscles[row["muscle"]].pk, row["side"]): row for row in rows}
+    # Removals first, so that a row moving between sides never trips the unique constraint.
+    for key, row in existing.items():
+        if key not in wanted:
+            row.delete()
+            changes.append(f"remove {row.muscle.slug}{_side(row.side)} from pattern {pattern.slug}")
+    for key, data in wanted.items():
+        values = {"role": data["role"], "note": data["note"], "source": data["source"]}
+        row = existing.get(key)
+        label = f"{data['muscle']}{_side(data['side'])} in pattern {pattern.slug}"
+        if row is None:
+            PatternMuscle.objects.create(pattern=pattern, muscle_id=key[0], side=key[1], **values)
+            changes.append(f"add {label}")
+            continue
+        changed = [name for name, value in values.items() if getattr(row, name) != value]
+        if changed:
+            for name in changed:
+                setattr(row, name, values[name])
+            row.save(update_fields=changed)
+            changes.append(f"update {label}: {', '.join(changed)}")
+
+
+def _side(side: str) -> str:
+    return f" ({side} side)" if side else ""
+
+
+def catalogue_import(*, document: Any, dry_run: bool = False) -> list[str]:
+    """Create or update regions, muscles and patterns by slug; return what changed.
+
+    Raises CatalogueInvalid (with every problem) before writing anything. Entries
+    missing from the document are left alone, since assessments may use them; an
+    imported pattern's muscle list is replaced. A dry run does the same work in a
+    transaction that is rolled back, so it reports exactly what a real run would do.
+    """
+    catalogue = parse_document(document)
+    changes: list[str] = []
+    with transaction.atomic():
+        regions: dict[str, Region] = {region.slug: region for region in Region.objects.all()}
+        for data in catalogue["regions"]:
+            _upsert(Region, regions, data, "region", changes)
+        muscles: dict[str, Muscle] = {muscle.slug: muscle for muscle in Muscle.objects.all()}
+        for data in catalogue["muscles"]:
+            values = {**data, "aliases": ", ".join(data["aliases"])}
+            _upsert(Muscle, muscles, values, "muscle", changes)
+        patterns: dict[str, Pattern] = {
+            pattern.slug: pattern for pattern in Pattern.objects.select_related("region")
+        }
+        for data in catalogue["patterns"]:
+            values = {key: value for key, value in data.items() if key != "muscles"}
+            values["region"] = regions[data["region"]]
+            pattern = _upsert(Pattern, patterns, values, "pattern", changes)
+            _sync_pattern_muscles(pattern=pattern, rows=data["muscles"], muscles=muscles, changes=changes)
+        if dry_run:
+            transaction.set_rollback(True)
+    return changes
