@@ -2,10 +2,19 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Count, ExpressionWrapper, F, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
 SCREENING_VALID_FOR = timedelta(days=365)
+# Nobody alive was born earlier; older dates are typing mistakes.
+EARLIEST_BIRTH_DATE = date(1900, 1, 1)
+
+
+def screening_due_before() -> date:
+    """A screening older than this date (12 months ago) is out of date."""
+    return timezone.localdate() - SCREENING_VALID_FOR
 
 
 class ClientQuerySet(models.QuerySet):
@@ -17,6 +26,47 @@ class ClientQuerySet(models.QuerySet):
 
     def active(self) -> "ClientQuerySet":
         return self.filter(is_archived=False)
+
+    def search(self, text: str) -> "ClientQuerySet":
+        """Every word must appear in the first or the last name."""
+        for word in text.split():
+            self = self.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+        return self
+
+    def with_activity(self) -> "ClientQuerySet":
+        """Adds the number and latest date of assessments, and orders by latest activity.
+
+        Goes through the reverse relation so that this app never imports the assessments app.
+        """
+        return self.annotate(
+            assessment_count=Count("assessments"),
+            latest_assessment_on=Max("assessments__session_date"),
+            last_activity_on=Coalesce(Max("assessments__session_date"), TruncDate("updated_at")),
+        ).order_by(F("last_activity_on").desc(), "-updated_at", "pk")
+
+    def with_screening_status(self) -> "ClientQuerySet":
+        """Adds the latest screening's date and whether any of its answers was yes."""
+        latest = Screening.objects.filter(client=OuterRef("pk")).order_by("-screened_on", "-created_at")
+        return self.annotate(
+            latest_screened_on=Subquery(latest.values("screened_on")[:1]),
+            latest_screening_needs_clearance=Subquery(
+                latest.annotate(
+                    any_yes=ExpressionWrapper(Screening.any_yes(), output_field=models.BooleanField())
+                ).values("any_yes")[:1],
+                output_field=models.BooleanField(),
+            ),
+        )
+
+    def needing_attention(self) -> "ClientQuerySet":
+        """Clients whose latest screening asks for clearance, is missing or is out of date.
+
+        Expects with_screening_status().
+        """
+        return self.filter(
+            Q(latest_screening_needs_clearance=True)
+            | Q(latest_screened_on__isnull=True)
+            | Q(latest_screened_on__lt=screening_due_before())
+        )
 
 
 class Client(models.Model):
@@ -58,6 +108,16 @@ class Client(models.Model):
     class Meta:
         ordering = ["last_name", "first_name"]
         indexes = [models.Index(fields=["trainer", "is_archived"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_of_birth__isnull=True) | Q(date_of_birth__gte=EARLIEST_BIRTH_DATE),
+                name="client_date_of_birth_plausible",
+            ),
+            models.CheckConstraint(
+                condition=Q(consent_given_at__isnull=False) | Q(consent_recorded_by__isnull=True),
+                name="client_consent_recorder_needs_date",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -68,6 +128,24 @@ class Client(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def portal_status(self) -> str:
+        """none, invited (no password set yet), active or revoked. Uses portal_user."""
+        user = self.portal_user
+        if user is None:
+            return "none"
+        if not user.is_active:
+            return "revoked"
+        if not user.has_usable_password():
+            return "invited"
+        return "active"
+
+
+class ScreeningQuerySet(models.QuerySet):
+    def needing_clearance(self) -> "ScreeningQuerySet":
+        """Screenings with at least one yes answer."""
+        return self.filter(Screening.any_yes())
 
 
 class Screening(models.Model):
@@ -97,6 +175,8 @@ class Screening(models.Model):
     medical_supervision = models.BooleanField(QUESTIONS["medical_supervision"])
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ScreeningQuerySet.as_manager()
+
     class Meta:
         ordering = ["-screened_on", "-created_at"]
         get_latest_by = ["screened_on", "created_at"]
@@ -110,7 +190,15 @@ class Screening(models.Model):
 
     @property
     def is_due(self) -> bool:
-        return timezone.localdate() - self.screened_on > SCREENING_VALID_FOR
+        return self.screened_on < screening_due_before()
+
+    @classmethod
+    def any_yes(cls) -> Q:
+        """True where at least one answer was yes."""
+        condition = Q()
+        for field in cls.QUESTIONS:
+            condition |= Q(**{field: True})
+        return condition
 
     def yes_answers(self) -> list[str]:
         return [text for field, text in self.QUESTIONS.items() if getattr(self, field)]

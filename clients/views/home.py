@@ -1,7 +1,10 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from clients.models import Client
 from clients.roles import is_portal_client, is_trainer, trainer_required
+
+DASHBOARD_ROWS = 8
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -18,4 +21,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @trainer_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "clients/dashboard.html")
+    """Recent clients and those whose screening needs attention: two queries, however many clients."""
+    clients = Client.objects.for_trainer(request.user).active().with_activity().with_screening_status()
+    return render(
+        request,
+        "clients/dashboard.html",
+        {
+            "recent_clients": clients[:DASHBOARD_ROWS],
+            "attention_clients": clients.needing_attention()[:DASHBOARD_ROWS],
+        },
+    )

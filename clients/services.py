@@ -1,0 +1,179 @@
+"""Writes on clients, their screenings and their portal accounts."""
+
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.tokens import default_token_generator
+from django.contrib.sessions.models import Session
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from clients.models import Client, Screening
+
+PROFILE_FIELDS = ("first_name", "last_name", "email", "phone", "date_of_birth", "goals", "health_notes")
+
+
+class PortalError(Exception):
+    """The portal invitation cannot go ahead; the message is for the trainer."""
+
+
+def _apply_consent(*, client: Client, consent: bool, by: AbstractBaseUser) -> None:
+    # Keep the original date and recorder while consent stands; clear both when withdrawn.
+    if consent and client.consent_given_at is None:
+        client.consent_given_at = timezone.now()
+        client.consent_recorded_by = by
+    elif not consent:
+        client.consent_given_at = None
+        client.consent_recorded_by = None
+
+
+@transaction.atomic
+def client_create(*, trainer: AbstractBaseUser, data: dict, consent: bool) -> Client:
+    """Creates a client owned by `trainer`; `data` holds profile fields only."""
+    client = Client(trainer=trainer, **{field: data[field] for field in PROFILE_FIELDS if field in data})
+    _apply_consent(client=client, consent=consent, by=trainer)
+    client.full_clean()
+    client.save()
+    return client
+
+
+@transaction.atomic
+def client_update(*, client: Client, data: dict, consent: bool, by: AbstractBaseUser) -> Client:
+    for field in PROFILE_FIELDS:
+        if field in data:
+            setattr(client, field, data[field])
+    _apply_consent(client=client, consent=consent, by=by)
+    client.full_clean()
+    client.save()
+    return client
+
+
+@transaction.atomic
+def client_archive(*, client: Client) -> Client:
+    """Hides the client from the everyday list; every record stays."""
+    client.is_archived = True
+    client.save(update_fields=["is_archived", "updated_at"])
+    return client
+
+
+@transaction.atomic
+def client_restore(*, client: Client) -> Client:
+    client.is_archived = False
+    client.save(update_fields=["is_archived", "updated_at"])
+    return client
+
+
+@transaction.atomic
+def screening_record(
+    *, client: Client, screened_on: date, answers: dict[str, bool], by: AbstractBaseUser
+) -> Screening:
+    unknown = set(answers) ^ set(Screening.QUESTIONS)
+    if unknown:
+        raise ValueError(f"Screening answers do not match the questions: {sorted(unknown)}")
+    screening = Screening.objects.create(client=client, screened_on=screened_on, recorded_by=by, **answers)
+    # The client's activity date follows their records.
+    client.save(update_fields=["updated_at"])
+    return screening
+
+
+def portal_set_password_url(user: AbstractBaseUser) -> str:
+    """An absolute, single-use link valid for PASSWORD_RESET_TIMEOUT seconds.
+
+    The token covers the password hash, so it dies once a password is set or reset.
+    """
+    path = reverse(
+        "portal:set_password",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    return f"{settings.SITE_URL}{path}"
+
+
+def _portal_account(client: Client) -> AbstractBaseUser:
+    """The client's own portal user, created or brought up to date with their e-mail.
+
+    Raises PortalError when the e-mail is missing or belongs to another account: reusing an
+    account that is not this client's would hand someone else's login to the client.
+    """
+    email = client.email.strip().lower()
+    if not email:
+        raise PortalError(f"Add {client.full_name}'s e-mail address before inviting them to the portal.")
+    user_model = get_user_model()
+    taken = user_model.objects.filter(username__iexact=email)
+    if client.portal_user_id is not None:
+        taken = taken.exclude(pk=client.portal_user_id)
+    if taken.exists():
+        raise PortalError(f"The e-mail address {email} already belongs to another account.")
+
+    user = client.portal_user
+    if user is None:
+        user = user_model(username=email)
+    user.username = email
+    user.email = email
+    user.first_name = client.first_name[:150]
+    user.last_name = client.last_name[:150]
+    user.is_active = True
+    user.is_staff = False
+    user.is_superuser = False
+    return user
+
+
+def portal_invite(*, client: Client, by: AbstractBaseUser) -> AbstractBaseUser:
+    """Creates or reactivates the client's portal account and e-mails a set-password link.
+
+    Re-inviting someone who has not set a password yet (or was revoked) gives the account a
+    fresh unusable password, which kills every earlier link. Someone who already has a
+    password keeps it: the link lets them choose a new one.
+    """
+    with transaction.atomic():
+        client = Client.objects.select_for_update().select_related("portal_user", "trainer").get(pk=client.pk)
+        was_revoked = client.portal_user is not None and not client.portal_user.is_active
+        user = _portal_account(client)
+        if user.pk is None or was_revoked or not user.has_usable_password():
+            user.set_unusable_password()
+        user.save()
+        if client.portal_user_id != user.pk:
+            client.portal_user = user
+            client.save(update_fields=["portal_user", "updated_at"])
+        link = portal_set_password_url(user)
+        context = {"client": client, "trainer": client.trainer, "link": link, "by": by}
+        send_mail(
+            subject=render_to_string("clients/email/portal_invite_subject.txt", context).strip(),
+            message=render_to_string("clients/email/portal_invite.txt", context),
+            from_email=None,
+            recipient_list=[user.email],
+        )
+    return user
+
+
+def portal_revoke(*, client: Client) -> None:
+    """Deactivates the client's portal account, ends its sessions and voids its links."""
+    user = client.portal_user
+    if user is None:
+        return
+    with transaction.atomic():
+        user.is_active = False
+        # A new unusable password voids pending set-password links and session hashes.
+        user.set_unusable_password()
+        user.save(update_fields=["is_active", "password"])
+        _end_sessions(user)
+
+
+def _end_sessions(user: AbstractBaseUser) -> None:
+    """Deletes the user's database sessions. Reads each live session: fine at studio scale."""
+    user_id = str(user.pk)
+    stale = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get("_auth_user_id") == user_id
+    ]
+    Session.objects.filter(pk__in=stale).delete()

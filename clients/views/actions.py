@@ -1,0 +1,98 @@
+"""Small POST actions on one client: screening, archive, restore and portal access."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from clients.forms import ScreeningForm
+from clients.models import Client
+from clients.roles import trainer_required
+from clients.services import (
+    PortalError,
+    client_archive,
+    client_restore,
+    portal_invite,
+    portal_revoke,
+    screening_record,
+)
+
+
+def _own_client(request: HttpRequest, pk: int) -> Client:
+    """Another trainer's client is a 404, as if it did not exist."""
+    return get_object_or_404(
+        Client.objects.for_trainer(request.user).select_related("portal_user", "trainer"), pk=pk
+    )
+
+
+@trainer_required
+def screening(request: HttpRequest, pk: int) -> HttpResponse:
+    client = _own_client(request, pk)
+    form = ScreeningForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        recorded = screening_record(
+            client=client,
+            screened_on=form.cleaned_data["screened_on"],
+            answers=form.answers(),
+            by=request.user,
+        )
+        if recorded.needs_clearance:
+            messages.warning(request, f"Screening recorded: {client.full_name} needs medical clearance.")
+        else:
+            messages.success(request, "Screening recorded.")
+        return redirect(client)
+    return render(request, "clients/screening_form.html", {"client": client, "form": form})
+
+
+@trainer_required
+@require_POST
+def archive(request: HttpRequest, pk: int) -> HttpResponse:
+    client = client_archive(client=_own_client(request, pk))
+    messages.success(request, f"{client.full_name} was archived. Their records are kept.")
+    return redirect(client)
+
+
+@trainer_required
+@require_POST
+def restore(request: HttpRequest, pk: int) -> HttpResponse:
+    client = client_restore(client=_own_client(request, pk))
+    messages.success(request, f"{client.full_name} was restored.")
+    return redirect(client)
+
+
+def _send_invite(request: HttpRequest, pk: int, done: str) -> HttpResponse:
+    client = _own_client(request, pk)
+    if client.is_archived:
+        messages.error(request, "Restore the client before giving them portal access.")
+        return redirect(client)
+    try:
+        user = portal_invite(client=client, by=request.user)
+    except PortalError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{done} {user.email}.")
+    return redirect(client)
+
+
+@trainer_required
+@require_POST
+def invite(request: HttpRequest, pk: int) -> HttpResponse:
+    return _send_invite(request, pk, "Invitation sent to")
+
+
+@trainer_required
+@require_POST
+def resend_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    return _send_invite(request, pk, "A new set-password link was sent to")
+
+
+@trainer_required
+@require_POST
+def revoke_access(request: HttpRequest, pk: int) -> HttpResponse:
+    client = _own_client(request, pk)
+    if client.portal_user is None:
+        messages.info(request, f"{client.full_name} has no portal access.")
+    else:
+        portal_revoke(client=client)
+        messages.success(request, f"{client.full_name}'s portal access was revoked and their sessions ended.")
+    return redirect(client)

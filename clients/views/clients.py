@@ -1,0 +1,91 @@
+"""The trainer's client book: list, page, create and edit."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import QuerySet
+from django.http import HttpResponse, HttpResponseRedirect
+from django.views.generic import CreateView, DetailView, ListView, UpdateView
+
+from clients.forms import ClientForm
+from clients.models import Client
+from clients.roles import TrainerRequiredMixin
+from clients.services import client_create, client_update
+
+PAGE_SIZE = 25
+
+
+class ClientListView(TrainerRequiredMixin, ListView):
+    template_name = "clients/client_list.html"
+    context_object_name = "clients"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self) -> QuerySet[Client]:
+        clients = Client.objects.for_trainer(self.request.user)
+        if not self.show_archived:
+            clients = clients.active()
+        if self.query:
+            clients = clients.search(self.query)
+        return clients.with_activity().with_screening_status()
+
+    @property
+    def query(self) -> str:
+        return self.request.GET.get("q", "").strip()[:100]
+
+    @property
+    def show_archived(self) -> bool:
+        return self.request.GET.get("archived") == "1"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        context.update(q=self.query, show_archived=self.show_archived, filter_params=params.urlencode())
+        return context
+
+
+class ClientDetailView(TrainerRequiredMixin, DetailView):
+    template_name = "clients/client_detail.html"
+    context_object_name = "client"
+
+    def get_queryset(self) -> QuerySet[Client]:
+        return Client.objects.for_trainer(self.request.user).select_related(
+            "portal_user", "consent_recorded_by"
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        latest = self.object.screenings.select_related("recorded_by").first()
+        context["screening"] = latest
+        context["screening_due"] = latest is None or latest.is_due
+        return context
+
+
+class ClientCreateView(TrainerRequiredMixin, CreateView):
+    form_class = ClientForm
+    template_name = "clients/client_form.html"
+
+    def form_valid(self, form: ClientForm) -> HttpResponse:
+        self.object = client_create(
+            trainer=self.request.user, data=form.cleaned_data, consent=form.cleaned_data["consent"]
+        )
+        messages.success(self.request, f"{self.object.full_name} was added.")
+        return HttpResponseRedirect(self.object.get_absolute_url())
+
+
+class ClientUpdateView(TrainerRequiredMixin, UpdateView):
+    form_class = ClientForm
+    template_name = "clients/client_form.html"
+
+    def get_queryset(self) -> QuerySet[Client]:
+        return Client.objects.for_trainer(self.request.user)
+
+    def form_valid(self, form: ClientForm) -> HttpResponse:
+        self.object = client_update(
+            client=self.object,
+            data=form.cleaned_data,
+            consent=form.cleaned_data["consent"],
+            by=self.request.user,
+        )
+        messages.success(self.request, f"{self.object.full_name}'s details were saved.")
+        return HttpResponseRedirect(self.object.get_absolute_url())
