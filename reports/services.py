@@ -1,0 +1,144 @@
+"""Rendering reports into the PDF cache and recording downloads."""
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from reports.data import Report, SummaryReport, build_progress, build_summary, report_key
+from reports.models import RenderedReport, ReportDownload, ReportKind
+from reports.pdf import render_pdf
+
+logger = logging.getLogger(__name__)
+
+# A render that has not finished in this long is assumed lost and is queued again.
+PENDING_TIMEOUT = timedelta(minutes=10)
+
+
+class ReportRenderFailed(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    """What identifies a report, in JSON-friendly terms a task can carry."""
+
+    kind: str
+    object_id: int
+    start: str | None = None
+    end: str | None = None
+    include_drafts: bool = False
+
+    def build(self) -> Report:
+        if self.kind == ReportKind.SUMMARY:
+            return build_summary(self.object_id)
+        return build_progress(
+            self.object_id,
+            start=date.fromisoformat(self.start) if self.start else None,
+            end=date.fromisoformat(self.end) if self.end else None,
+            include_drafts=self.include_drafts,
+        )
+
+    def task_kwargs(self) -> dict:
+        return {
+            "kind": self.kind,
+            "object_id": self.object_id,
+            "start": self.start,
+            "end": self.end,
+            "include_drafts": self.include_drafts,
+        }
+
+
+def _owner_ids(report: Report) -> dict:
+    assessment_id = report.session.assessment_id if isinstance(report, SummaryReport) else None
+    return {"client_id": report.client_id, "assessment_id": assessment_id}
+
+
+def cache_file_name(key: str) -> str:
+    return f"reports/cache/{key}.pdf"
+
+
+def rendered_report_store(*, report: Report) -> RenderedReport:
+    """Render the report's PDF, write it through the storage API and mark it ready."""
+    key = report_key(report)
+    started = time.perf_counter()
+    pdf = render_pdf(report)
+    elapsed = time.perf_counter() - started
+    name = cache_file_name(key)
+    # Same key means same bytes, so replacing a file another render wrote is harmless.
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    saved_name = default_storage.save(name, ContentFile(pdf))
+    with transaction.atomic():
+        rendered, _ = RenderedReport.objects.update_or_create(
+            key=key,
+            defaults={
+                "kind": report.header.kind,
+                **_owner_ids(report),
+                "status": RenderedReport.Status.READY,
+                "file_name": saved_name,
+                "byte_size": len(pdf),
+                "render_seconds": elapsed,
+            },
+        )
+    logger.info("Rendered %s report %s in %.2f s", report.header.kind, key[:12], elapsed)
+    return rendered
+
+
+def rendered_report_find(*, key: str) -> RenderedReport | None:
+    """The cached PDF for this key if it is ready and its file is still in storage."""
+    rendered = RenderedReport.objects.filter(key=key, status=RenderedReport.Status.READY).first()
+    if rendered is None or not default_storage.exists(rendered.file_name):
+        return None
+    return rendered
+
+
+def rendered_report_request(*, request: ReportRequest, report: Report) -> RenderedReport | None:
+    """The PDF of `report` from the cache, or rendered through the task backend.
+
+    Returns None while a render is queued elsewhere (a real task backend); with the
+    immediate backend the render happens here and its result is returned.
+    Raises ReportRenderFailed when the task failed.
+    """
+    from reports.tasks import render_report_pdf
+
+    key = report_key(report)
+    if rendered := rendered_report_find(key=key):
+        return rendered
+    with transaction.atomic():
+        pending, created = RenderedReport.objects.select_for_update().get_or_create(
+            key=key, defaults={"kind": report.header.kind, **_owner_ids(report)}
+        )
+        already_queued = (
+            not created
+            and pending.status == RenderedReport.Status.PENDING
+            and pending.updated_at > timezone.now() - PENDING_TIMEOUT
+        )
+        if not already_queued and not created:
+            pending.status = RenderedReport.Status.PENDING
+            pending.save(update_fields=["status", "updated_at"])
+    if already_queued:
+        return None
+    result = render_report_pdf.enqueue(**request.task_kwargs())
+    if not result.is_finished:
+        return None
+    if result.errors:
+        RenderedReport.objects.filter(key=key, status=RenderedReport.Status.PENDING).delete()
+        raise ReportRenderFailed(result.errors[-1].traceback)
+    # The task rebuilt the data; if it changed meanwhile, its key is the newer truth.
+    return rendered_report_find(key=result.return_value)
+
+
+def report_download_record(*, user, report: Report, key: str) -> ReportDownload:
+    return ReportDownload.objects.create(
+        user=user,
+        kind=report.header.kind,
+        **_owner_ids(report),
+        cache_key=key,
+        includes_drafts=report.header.includes_drafts,
+    )

@@ -1,0 +1,14 @@
+from django.tasks import task
+
+from reports.services import ReportRequest, rendered_report_store
+
+
+@task()
+def render_report_pdf(
+    *, kind: str, object_id: int, start: str | None, end: str | None, include_drafts: bool
+) -> str:
+    """Build the report from the database as it is now, render it into the cache, return its key."""
+    report = ReportRequest(
+        kind=kind, object_id=object_id, start=start, end=end, include_drafts=include_drafts
+    ).build()
+    return rendered_report_store(report=report).key

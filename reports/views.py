@@ -1,0 +1,137 @@
+"""Report pages and PDF downloads for trainers (their clients) and clients (themselves)."""
+
+from django.core.files.storage import default_storage
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+
+from assessments.models import Assessment
+from clients.models import Client
+from clients.roles import portal_client_required, trainer_required
+from reports.forms import ProgressPeriodForm
+from reports.models import ReportKind
+from reports.pdf import pdf_filename
+from reports.services import ReportRequest, rendered_report_request, report_download_record
+
+HTML_TEMPLATES = {ReportKind.SUMMARY: "reports/summary.html", ReportKind.PROGRESS: "reports/progress.html"}
+
+
+def _with_query(url: str, request: HttpRequest) -> str:
+    query = request.GET.urlencode()
+    return f"{url}?{query}" if query else url
+
+
+def _report_page(
+    request: HttpRequest, report_request: ReportRequest, *, pdf_url: str, **extra
+) -> HttpResponse:
+    report = report_request.build()
+    context = {"report": report, "pdf_url": pdf_url, **extra}
+    return render(request, HTML_TEMPLATES[report_request.kind], context)
+
+
+def _pdf_download(request: HttpRequest, report_request: ReportRequest) -> HttpResponse:
+    """Serve the PDF from the cache, rendering it through the task backend when needed.
+
+    While a real task backend renders it, answer a page that polls (htmx) until it is ready.
+    """
+    report = report_request.build()
+    rendered = rendered_report_request(request=report_request, report=report)
+    is_htmx = request.headers.get("HX-Request") == "true"
+    if rendered is None:
+        template = "reports/_pdf_preparing.html" if is_htmx else "reports/pdf_preparing.html"
+        return render(request, template, {"report": report, "poll_url": request.get_full_path()})
+    if is_htmx:
+        return render(request, "reports/_pdf_ready.html", {"download_url": request.get_full_path()})
+    report_download_record(user=request.user, report=report, key=rendered.key)
+    response = FileResponse(
+        default_storage.open(rendered.file_name, "rb"),
+        as_attachment=True,
+        filename=pdf_filename(report),
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _progress_request(client_id: int, form: ProgressPeriodForm) -> ReportRequest:
+    data = form.cleaned_data if form.is_valid() else {}
+    start, end = data.get("start"), data.get("end")
+    return ReportRequest(
+        kind=ReportKind.PROGRESS,
+        object_id=client_id,
+        start=start.isoformat() if start else None,
+        end=end.isoformat() if end else None,
+        include_drafts=bool(data.get("drafts")),
+    )
+
+
+@trainer_required
+def summary(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_object_or_404(Assessment.objects.for_trainer(request.user).only("pk"), pk=pk)
+    return _report_page(
+        request,
+        ReportRequest(kind=ReportKind.SUMMARY, object_id=assessment.pk),
+        pdf_url=reverse("reports:summary_pdf", kwargs={"pk": assessment.pk}),
+        is_trainer_view=True,
+    )
+
+
+@trainer_required
+def summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_object_or_404(Assessment.objects.for_trainer(request.user).only("pk"), pk=pk)
+    return _pdf_download(request, ReportRequest(kind=ReportKind.SUMMARY, object_id=assessment.pk))
+
+
+@trainer_required
+def progress(request: HttpRequest, pk: int) -> HttpResponse:
+    client = get_object_or_404(Client.objects.for_trainer(request.user).only("pk"), pk=pk)
+    form = ProgressPeriodForm(request.GET or None)
+    return _report_page(
+        request,
+        _progress_request(client.pk, form),
+        pdf_url=_with_query(reverse("reports:progress_pdf", kwargs={"pk": client.pk}), request),
+        form=form,
+        is_trainer_view=True,
+    )
+
+
+@trainer_required
+def progress_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    client = get_object_or_404(Client.objects.for_trainer(request.user).only("pk"), pk=pk)
+    form = ProgressPeriodForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return HttpResponseBadRequest("Invalid report period.")
+    return _pdf_download(request, _progress_request(client.pk, form))
+
+
+@portal_client_required
+def portal_summary(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_object_or_404(Assessment.objects.for_portal_user(request.user).only("pk"), pk=pk)
+    return _report_page(
+        request,
+        ReportRequest(kind=ReportKind.SUMMARY, object_id=assessment.pk),
+        pdf_url=reverse("reports:portal_summary_pdf", kwargs={"pk": assessment.pk}),
+    )
+
+
+@portal_client_required
+def portal_summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_object_or_404(Assessment.objects.for_portal_user(request.user).only("pk"), pk=pk)
+    return _pdf_download(request, ReportRequest(kind=ReportKind.SUMMARY, object_id=assessment.pk))
+
+
+# A client's progress report covers their finalised assessments only, never drafts.
+@portal_client_required
+def portal_progress(request: HttpRequest) -> HttpResponse:
+    client = request.user.client_profile
+    return _report_page(
+        request,
+        ReportRequest(kind=ReportKind.PROGRESS, object_id=client.pk),
+        pdf_url=reverse("reports:portal_progress_pdf"),
+    )
+
+
+@portal_client_required
+def portal_progress_pdf(request: HttpRequest) -> HttpResponse:
+    client = request.user.client_profile
+    return _pdf_download(request, ReportRequest(kind=ReportKind.PROGRESS, object_id=client.pk))
