@@ -1,3 +1,12 @@
+from django.urls import path
+
+from . import views
+
 app_name = "imbalances"
 
-urlpatterns = []
+# These URLs are printed in PDFs: keep them stable.
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("patterns/<slug:slug>/", views.pattern_detail, name="pattern"),
+    path("muscles/<slug:slug>/", views.muscle_detail, name="muscle"),
+]

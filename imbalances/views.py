@@ -1,0 +1,62 @@
+"""The public catalogue: the pages that PDFs link to. No login needed."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from .models import Muscle, Pattern, PatternMuscle, Region, Role
+
+MAX_QUERY_LENGTH = 100
+
+
+def _split_by_role(rows: list[PatternMuscle]) -> tuple[list[PatternMuscle], list[PatternMuscle]]:
+    return [row for row in rows if row.role == Role.OVER], [row for row in rows if row.role == Role.UNDER]
+
+
+@login_not_required
+def index(request: HttpRequest) -> HttpResponse:
+    """Regions with their patterns, every muscle, the glossary and an optional search (`?q=`)."""
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    regions = Region.objects.prefetch_related(
+        Prefetch("patterns", queryset=Pattern.objects.order_by("display_order", "name"))
+    )
+    context = {
+        "regions": regions,
+        "muscles": Muscle.objects.order_by("name"),
+        "query": query,
+    }
+    if query:
+        context["pattern_results"] = list(Pattern.objects.search(query).select_related("region"))
+        context["muscle_results"] = list(Muscle.objects.search(query).order_by("name"))
+    return render(request, "imbalances/catalogue_index.html", context)
+
+
+@login_not_required
+def pattern_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """One pattern, retired or not: old reports still link here."""
+    pattern = get_object_or_404(Pattern.objects.with_muscles(), slug=slug)
+    rows = list(pattern.pattern_muscles.all())
+    over_active, under_active = _split_by_role(rows)
+    return render(
+        request,
+        "imbalances/pattern_detail.html",
+        {
+            "pattern": pattern,
+            "over_active": over_active,
+            "under_active": under_active,
+            "sources": sorted({row.source for row in rows if row.source}),
+        },
+    )
+
+
+@login_not_required
+def muscle_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """One muscle and every pattern in which it is over- or under-active."""
+    muscle = get_object_or_404(Muscle.objects.with_patterns(), slug=slug)
+    over_active_in, under_active_in = _split_by_role(list(muscle.pattern_muscles.all()))
+    return render(
+        request,
+        "imbalances/muscle_detail.html",
+        {"muscle": muscle, "over_active_in": over_active_in, "under_active_in": under_active_in},
+    )
