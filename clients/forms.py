@@ -1,5 +1,6 @@
 from datetime import date
 
+from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Fieldset, Layout, Row, Submit
 from django import forms
@@ -26,6 +27,7 @@ class ClientForm(forms.ModelForm):
     class Meta:
         model = Client
         fields = ["first_name", "last_name", "email", "phone", "date_of_birth", "goals", "health_notes"]
+        labels = {"email": "E-mail"}
         widgets = {
             "date_of_birth": DateInput(),
             "goals": forms.Textarea(attrs={"rows": 3}),
@@ -38,6 +40,7 @@ class ClientForm(forms.ModelForm):
             self.fields["consent"].initial = self.instance.consent_given_at is not None
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True
         self.helper.layout = Layout(
             Row(Column("first_name"), Column("last_name")),
             Row(Column("email"), Column("phone"), Column("date_of_birth")),
@@ -76,6 +79,8 @@ class ScreeningForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # The model's callable default would add a hidden "initial" input we have no use for.
+        self.fields["screened_on"].show_hidden_initial = False
         for field, question in Screening.QUESTIONS.items():
             self.fields[field] = forms.TypedChoiceField(
                 label=question,
@@ -86,11 +91,12 @@ class ScreeningForm(forms.ModelForm):
             )
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True
         self.helper.layout = Layout(
             "screened_on",
             Fieldset(
                 "Pre-activity readiness questions",
-                *[Field(field, css_class="form-check-inline") for field in Screening.QUESTIONS],
+                *[InlineRadios(field) for field in Screening.QUESTIONS],
             ),
             Submit("save", "Record screening"),
         )

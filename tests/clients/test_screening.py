@@ -1,0 +1,119 @@
+"""Pre-activity screening: recording it, and when a client needs clearance or a new one."""
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from clients.models import Client, Screening
+from tests.factories import ClientFactory
+
+pytestmark = pytest.mark.django_db
+
+ALL_NO = dict.fromkeys(Screening.QUESTIONS, "no")
+
+
+def _screen(client_record: Client, days_ago: int = 0, **answers: bool) -> Screening:
+    return Screening.objects.create(
+        client=client_record,
+        screened_on=timezone.localdate() - timedelta(days=days_ago),
+        **{**dict.fromkeys(Screening.QUESTIONS, False), **answers},
+    )
+
+
+@pytest.fixture
+def signed_in(client, trainer):
+    client.force_login(trainer)
+    return client
+
+
+def test_it_records_a_screening_with_every_answer(signed_in, trainer, client_record):
+    url = reverse("clients:screening", kwargs={"pk": client_record.pk})
+    response = signed_in.post(url, {"screened_on": "2025-03-04", **ALL_NO, "chest_pain": "yes"})
+    assert response.status_code == 302
+    screening = client_record.screenings.get()
+    assert screening.screened_on == date(2025, 3, 4)
+    assert screening.chest_pain is True
+    assert screening.heart_condition is False
+    assert screening.recorded_by == trainer
+
+
+def test_an_unanswered_question_is_an_error_not_a_no(signed_in, client_record):
+    url = reverse("clients:screening", kwargs={"pk": client_record.pk})
+    answers = {**ALL_NO}
+    del answers["dizziness"]
+    response = signed_in.post(url, {"screened_on": "2025-03-04", **answers})
+    assert response.status_code == 200
+    assert 'id="error_1_id_dizziness"' in response.text
+    # The answers given are kept.
+    assert len(re.findall(r'value="no"[^>]*checked', response.text)) == len(Screening.QUESTIONS) - 1
+    assert not client_record.screenings.exists()
+
+
+def test_a_screening_date_in_the_future_is_refused(signed_in, client_record):
+    url = reverse("clients:screening", kwargs={"pk": client_record.pk})
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    response = signed_in.post(url, {"screened_on": tomorrow, **ALL_NO})
+    assert "cannot be in the future" in response.text
+    assert f'value="{tomorrow}"' in response.text
+    assert not client_record.screenings.exists()
+
+
+def test_any_yes_needs_medical_clearance_and_the_page_lists_the_yes_answers(signed_in, client_record):
+    _screen(client_record, joint_problem=True, medical_supervision=True)
+    response = signed_in.get(client_record.get_absolute_url())
+    assert 'data-testid="needs-clearance"' in response.text
+    assert Screening.QUESTIONS["joint_problem"] in response.text
+    assert Screening.QUESTIONS["medical_supervision"] in response.text
+    assert Screening.QUESTIONS["heart_condition"] not in response.text
+
+
+def test_all_no_needs_no_clearance(signed_in, client_record):
+    screening = _screen(client_record)
+    assert screening.needs_clearance is False
+    response = signed_in.get(client_record.get_absolute_url())
+    assert 'data-testid="needs-clearance"' not in response.text
+    assert 'data-testid="screening-due"' not in response.text
+
+
+def test_only_the_latest_screening_counts(signed_in, client_record):
+    _screen(client_record, days_ago=40, heart_condition=True)
+    _screen(client_record, days_ago=2)
+    response = signed_in.get(client_record.get_absolute_url())
+    assert 'data-testid="needs-clearance"' not in response.text
+    annotated = Client.objects.with_screening_status().get(pk=client_record.pk)
+    assert annotated.latest_screening_needs_clearance is False
+
+
+@pytest.mark.parametrize(("days_ago", "due"), [(None, True), (0, False), (365, False), (366, True)])
+def test_screening_is_due_when_missing_or_older_than_12_months(signed_in, client_record, days_ago, due):
+    if days_ago is not None:
+        screening = _screen(client_record, days_ago=days_ago)
+        assert screening.is_due is due
+    response = signed_in.get(client_record.get_absolute_url())
+    assert ('data-testid="screening-due"' in response.text) is due
+    annotated = Client.objects.with_screening_status().needing_attention()
+    assert annotated.filter(pk=client_record.pk).exists() is due
+
+
+def test_the_dashboard_lists_clients_needing_attention(signed_in, trainer):
+    flagged = ClientFactory(trainer=trainer, first_name="Flagged", last_name="One")
+    _screen(flagged, dizziness=True)
+    unscreened = ClientFactory(trainer=trainer, first_name="Never", last_name="Screened")
+    fine = ClientFactory(trainer=trainer, first_name="All", last_name="Clear")
+    _screen(fine)
+    response = signed_in.get(reverse("clients:dashboard"))
+    attention = list(response.context["attention_clients"])
+    assert flagged in attention
+    assert unscreened in attention
+    assert fine not in attention
+    assert "Needs medical clearance" in response.text
+    assert "New client" in response.text
+
+
+def test_the_list_shows_the_needs_clearance_badge(signed_in, trainer, client_record):
+    _screen(client_record, chronic_medication=True)
+    response = signed_in.get(reverse("clients:list"))
+    assert "Needs medical clearance" in response.text
