@@ -104,8 +104,9 @@ class PatternFinding(models.Model):
             models.UniqueConstraint(
                 fields=["assessment", "pattern", "side"], name="patternfinding_unique_per_side"
             ),
+            # "none" is the absence of a row, so a stored finding is mild or worse.
             models.CheckConstraint(
-                condition=models.Q(severity__lte=Severity.SEVERE),
+                condition=models.Q(severity__gte=Severity.MILD, severity__lte=Severity.SEVERE),
                 name="patternfinding_severity_valid",
             ),
             models.CheckConstraint(
@@ -139,6 +140,10 @@ class MuscleFinding(models.Model):
     class Meta:
         ordering = ["muscle__name", "side"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "pattern", "muscle", "side"],
+                name="musclefinding_unique_per_pattern_side",
+            ),
             models.CheckConstraint(condition=models.Q(role__in=Role.values), name="musclefinding_role_valid"),
             models.CheckConstraint(condition=models.Q(side__in=Side.values), name="musclefinding_side_valid"),
         ]

@@ -1,3 +1,15 @@
+from django.urls import path
+
+from assessments.views import actions, form, progress
+
 app_name = "assessments"
 
-urlpatterns = []
+urlpatterns = [
+    path("new/<int:client_pk>/", form.create, name="create"),
+    path("<int:pk>/", actions.detail, name="detail"),
+    path("<int:pk>/edit/", form.update, name="update"),
+    path("<int:pk>/finalise/", actions.finalise, name="finalise"),
+    path("<int:pk>/reopen/", actions.reopen, name="reopen"),
+    path("<int:pk>/history/", actions.history, name="history"),
+    path("progress/<int:client_pk>/", progress.progress, name="progress"),
+]

@@ -1,0 +1,207 @@
+"""Writes to assessments. Each function is one transaction and records history with the user."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.db.models import F, Model
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from assessments.models import Assessment, MuscleFinding, PatternFinding
+
+
+class ConflictError(Exception):
+    """Someone saved the assessment after this edit started; nothing was written."""
+
+    def __init__(self, current_version: int) -> None:
+        super().__init__(f"The assessment is now at version {current_version}.")
+        self.current_version = current_version
+
+
+class LockedError(Exception):
+    """The assessment is final and must be reopened before it can change."""
+
+
+@dataclass(frozen=True)
+class PatternFindingData:
+    pattern_id: int
+    severity: int
+    side: str = ""
+    note: str = ""
+
+    @property
+    def key(self) -> tuple:
+        return (self.pattern_id, self.side)
+
+
+@dataclass(frozen=True)
+class MuscleFindingData:
+    muscle_id: int
+    role: str
+    side: str
+    pattern_id: int | None = None
+    note: str = ""
+
+    @property
+    def key(self) -> tuple:
+        return (self.pattern_id, self.muscle_id, self.side)
+
+
+HEADER_FIELDS = ("session_date", "notes", "pain_score")
+
+
+def assessment_save(
+    *,
+    assessment: Assessment,
+    header: dict,
+    pattern_findings: list[PatternFindingData],
+    muscle_findings: list[MuscleFindingData],
+    expected_version: int | None,
+    by,
+) -> Assessment:
+    """Create or update an assessment with exactly these findings, all or nothing.
+
+    `header` holds session_date, notes and pain_score. For an existing assessment,
+    raises ConflictError when its version is no longer `expected_version`, and
+    LockedError when it is final. The query count does not grow with the findings.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        for name in HEADER_FIELDS:
+            if name in header:
+                setattr(assessment, name, header[name])
+        assessment._history_user = by
+        if assessment.pk is None:
+            assessment.trainer = by
+            assessment.version = 1
+            assessment._history_date = now
+            assessment.save()
+        else:
+            _claim_version(assessment, expected_version)
+            assessment._history_date = now
+            assessment.save(update_fields=[*HEADER_FIELDS, "version", "updated_at"])
+        _sync(
+            PatternFinding,
+            assessment=assessment,
+            wanted={f.key: f for f in pattern_findings},
+            key=lambda row: (row.pattern_id, row.side),
+            fields=("severity", "note"),
+            build=lambda f: PatternFinding(
+                assessment=assessment,
+                pattern_id=f.pattern_id,
+                severity=f.severity,
+                side=f.side,
+                note=f.note,
+            ),
+            by=by,
+            now=now,
+        )
+        _sync(
+            MuscleFinding,
+            assessment=assessment,
+            wanted={f.key: f for f in muscle_findings},
+            key=lambda row: (row.pattern_id, row.muscle_id, row.side),
+            fields=("role", "note"),
+            build=lambda f: MuscleFinding(
+                assessment=assessment,
+                muscle_id=f.muscle_id,
+                role=f.role,
+                side=f.side,
+                pattern_id=f.pattern_id,
+                note=f.note,
+            ),
+            by=by,
+            now=now,
+        )
+    return assessment
+
+
+def assessment_finalise(*, assessment: Assessment, by, expected_version: int | None = None) -> Assessment:
+    """Lock the assessment. Raises LockedError when already final, ConflictError when stale."""
+    with transaction.atomic():
+        _claim_version(assessment, expected_version)
+        assessment.status = Assessment.Status.FINAL
+        assessment.finalised_at = timezone.now()
+        _save_with_reason(assessment, by=by, reason="Finalised", fields=["status", "finalised_at"])
+    return assessment
+
+
+def assessment_reopen(*, assessment: Assessment, by) -> Assessment:
+    """Turn a final assessment back into a draft; the history records who and when."""
+    with transaction.atomic():
+        updated = Assessment.objects.filter(pk=assessment.pk, status=Assessment.Status.FINAL).update(
+            version=F("version") + 1
+        )
+        if not updated:
+            raise ConflictError(_current_version(assessment))
+        assessment.version = _current_version(assessment)
+        assessment.status = Assessment.Status.DRAFT
+        assessment.finalised_at = None
+        _save_with_reason(assessment, by=by, reason="Reopened", fields=["status", "finalised_at"])
+    return assessment
+
+
+def _claim_version(assessment: Assessment, expected_version: int | None) -> None:
+    """Bump the version only if nobody else did and it is still a draft (one UPDATE)."""
+    expected = assessment.version if expected_version is None else expected_version
+    updated = Assessment.objects.filter(
+        pk=assessment.pk, version=expected, status=Assessment.Status.DRAFT
+    ).update(version=F("version") + 1)
+    if not updated:
+        current = Assessment.objects.filter(pk=assessment.pk).values_list("status", "version").first()
+        if current and current[0] == Assessment.Status.FINAL:
+            raise LockedError("This assessment is final. Reopen it to make changes.")
+        raise ConflictError(current[1] if current else expected)
+    assessment.version = expected + 1
+
+
+def _current_version(assessment: Assessment) -> int:
+    return Assessment.objects.values_list("version", flat=True).get(pk=assessment.pk)
+
+
+def _save_with_reason(assessment: Assessment, *, by, reason: str, fields: list[str]) -> None:
+    assessment._history_user = by
+    assessment._change_reason = reason
+    assessment.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def _sync(model, *, assessment, wanted: dict, key, fields: tuple, build, by, now) -> None:
+    """Make the assessment's rows of `model` equal `wanted`, in a constant number of queries.
+
+    Rows are diffed rather than replaced so that the history reads as what changed.
+    """
+    existing = {key(row): row for row in model.objects.filter(assessment=assessment)}
+    to_create = [build(data) for k, data in wanted.items() if k not in existing]
+    to_update = []
+    for k, row in existing.items():
+        data = wanted.get(k)
+        if data is not None and any(getattr(row, f) != getattr(data, f) for f in fields):
+            for f in fields:
+                setattr(row, f, getattr(data, f))
+            to_update.append(row)
+    to_delete = [row for k, row in existing.items() if k not in wanted]
+    if to_delete:
+        _delete_with_history(model, to_delete, by=by, now=now)
+    if to_update:
+        bulk_update_with_history(to_update, model, list(fields), default_user=by, default_date=now)
+    if to_create:
+        bulk_create_with_history(to_create, model, default_user=by, default_date=now)
+
+
+def _delete_with_history(model: type[Model], rows: list, *, by, now: date) -> None:
+    history_model = model.history.model
+    history_model.objects.bulk_create(
+        [
+            history_model(
+                history_date=now,
+                history_user=by,
+                history_type="-",
+                **{field.attname: getattr(row, field.attname) for field in history_model.tracked_fields},
+            )
+            for row in rows
+        ]
+    )
+    # A plain delete() would send one post_delete signal, and so one history INSERT,
+    # per row; the deletion history is already written above in one query.
+    model.objects.filter(pk__in=[row.pk for row in rows])._raw_delete(model.objects.db)

@@ -1,0 +1,90 @@
+"""Reading one assessment, its history, and the finalise and reopen actions."""
+
+from collections import defaultdict
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from assessments.history import assessment_history
+from assessments.models import Assessment
+from assessments.services import ConflictError, LockedError, assessment_finalise, assessment_reopen
+from assessments.views.common import client_page_url
+from clients.roles import trainer_required
+
+
+def _get(request: HttpRequest, pk: int) -> Assessment:
+    return get_object_or_404(
+        Assessment.objects.for_trainer(request.user).select_related("client", "trainer"), pk=pk
+    )
+
+
+@trainer_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _get(request, pk)
+    pattern_findings = list(assessment.pattern_findings.select_related("pattern__region"))
+    muscles_by_pattern = defaultdict(list)
+    for finding in assessment.muscle_findings.select_related("muscle", "pattern"):
+        muscles_by_pattern[finding.pattern_id].append(finding)
+    rows = [(finding, muscles_by_pattern.pop(finding.pattern_id, [])) for finding in pattern_findings]
+    other_muscles = [finding for findings in muscles_by_pattern.values() for finding in findings]
+    return render(
+        request,
+        "assessments/assessment_detail.html",
+        {
+            "assessment": assessment,
+            "client": assessment.client,
+            "rows": rows,
+            "other_muscles": other_muscles,
+            "client_url": client_page_url(assessment.client),
+        },
+    )
+
+
+@trainer_required
+@require_POST
+def finalise(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _get(request, pk)
+    version = request.POST.get("version")
+    try:
+        assessment_finalise(
+            assessment=assessment,
+            by=request.user,
+            expected_version=int(version) if version and version.isdigit() else None,
+        )
+    except LockedError:
+        messages.info(request, "This assessment was already final.")
+    except ConflictError:
+        messages.error(request, "The assessment changed since you opened it: review it, then finalise.")
+    else:
+        messages.success(request, "Assessment finalised. The client can now see it.")
+    return redirect(assessment)
+
+
+@trainer_required
+@require_POST
+def reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _get(request, pk)
+    try:
+        assessment_reopen(assessment=assessment, by=request.user)
+    except ConflictError:
+        messages.info(request, "This assessment is already a draft.")
+    else:
+        messages.success(request, "Assessment reopened as a draft. The client no longer sees it.")
+    return redirect(assessment)
+
+
+@trainer_required
+def history(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _get(request, pk)
+    return render(
+        request,
+        "assessments/assessment_history.html",
+        {
+            "assessment": assessment,
+            "client": assessment.client,
+            "entries": assessment_history(assessment),
+            "client_url": client_page_url(assessment.client),
+        },
+    )

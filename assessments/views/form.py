@@ -1,0 +1,101 @@
+"""Creating and editing an assessment on the form built from the catalogue."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from assessments.catalogue import form_patterns
+from assessments.forms import AssessmentForm
+from assessments.models import Assessment
+from assessments.services import ConflictError, LockedError, assessment_finalise, assessment_save
+from assessments.views.common import client_page_url
+from clients.models import Client, Screening
+from clients.roles import trainer_required
+
+
+@trainer_required
+def create(request: HttpRequest, client_pk: int) -> HttpResponse:
+    client = get_object_or_404(Client.objects.for_trainer(request.user), pk=client_pk)
+    if client.is_archived:
+        messages.error(request, f"{client} is archived: restore the client before adding an assessment.")
+        return redirect(client_page_url(client))
+    assessment = Assessment(client=client, trainer=request.user)
+    return _form_page(request, assessment=assessment, client=client)
+
+
+@trainer_required
+def update(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_object_or_404(
+        Assessment.objects.for_trainer(request.user).select_related("client"), pk=pk
+    )
+    if assessment.is_final:
+        messages.error(request, "This assessment is final. Reopen it before making changes.")
+        return redirect(assessment)
+    return _form_page(request, assessment=assessment, client=assessment.client)
+
+
+def _form_page(request: HttpRequest, *, assessment: Assessment, client: Client) -> HttpResponse:
+    if assessment.pk:
+        pattern_findings = list(assessment.pattern_findings.all())
+        muscle_findings = list(assessment.muscle_findings.select_related("muscle", "pattern"))
+    else:
+        pattern_findings, muscle_findings = [], []
+    keep = {f.pattern_id for f in pattern_findings} | {f.pattern_id for f in muscle_findings if f.pattern_id}
+    patterns = form_patterns(keep_pattern_ids=keep)
+
+    def build(data=None) -> AssessmentForm:
+        return AssessmentForm(
+            data=data,
+            assessment=assessment,
+            patterns=patterns,
+            pattern_findings=pattern_findings,
+            muscle_findings=muscle_findings,
+        )
+
+    form = build(request.POST if request.method == "POST" else None)
+    conflict = False
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment_save(
+                assessment=assessment,
+                header=form.header_data(),
+                pattern_findings=form.pattern_findings(),
+                muscle_findings=form.muscle_findings(),
+                expected_version=form.expected_version(),
+                by=request.user,
+            )
+            if "finalise" in request.POST:
+                assessment_finalise(assessment=assessment, by=request.user)
+        except LockedError:
+            messages.error(request, "This assessment was finalised meanwhile; nothing was saved.")
+            return redirect(assessment)
+        except ConflictError as error:
+            # Keep everything the user typed, but from the current version, so that a
+            # second, deliberate save replaces the other person's changes.
+            data = request.POST.copy()
+            data["version"] = str(error.current_version)
+            assessment.refresh_from_db()
+            form = build(data)
+            form.is_valid()
+            conflict = True
+            status = 409
+        else:
+            verb = "saved and finalised" if assessment.is_final else "saved"
+            messages.success(request, f"Assessment of {client} on {assessment.session_date:%d %b %Y} {verb}.")
+            return redirect(assessment)
+
+    screening = Screening.objects.filter(client=client).order_by("-screened_on", "-created_at").first()
+    return render(
+        request,
+        "assessments/assessment_form.html",
+        {
+            "form": form,
+            "assessment": assessment,
+            "client": client,
+            "screening": screening,
+            "conflict": conflict,
+            "client_url": client_page_url(client),
+        },
+        status=status,
+    )

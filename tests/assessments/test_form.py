@@ -1,0 +1,252 @@
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.models import Assessment, MuscleFinding, PatternFinding
+from tests import factories
+from tests.assessments.conftest import form_data
+
+
+@pytest.fixture
+def create_url(client_record):
+    return reverse("assessments:create", kwargs={"client_pk": client_record.pk})
+
+
+@pytest.fixture
+def signed_in(client, trainer):
+    client.force_login(trainer)
+    return client
+
+
+def test_the_form_lists_the_active_catalogue_grouped_by_region(signed_in, create_url, catalogue):
+    response = signed_in.get(create_url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="region-test-back"' in html
+    assert 'id="pattern-test-tilt"' in html
+    assert "Test trapezius</strong>: expected over-active, same side as the tilt" in html
+    assert "Test scalene</strong>: expected under-active, opposite side to the tilt" in html
+    # Side is offered for the lateral pattern only.
+    assert f'name="p{catalogue.turn.pk}-side"' in html
+    assert f'name="p{catalogue.tilt.pk}-side"' not in html
+
+
+def test_a_pattern_added_to_the_catalogue_appears_on_the_next_form(signed_in, create_url, catalogue):
+    added = factories.PatternFactory(region=catalogue.region, name="Brand new pattern", slug="brand-new")
+    html = signed_in.get(create_url).content.decode()
+    assert 'id="pattern-brand-new"' in html
+    assert added.name in html
+
+
+def test_a_retired_pattern_or_muscle_leaves_new_forms(signed_in, create_url, catalogue):
+    catalogue.tilt.is_active = False
+    catalogue.tilt.save()
+    catalogue.turn_same.muscle.is_active = False
+    catalogue.turn_same.muscle.save()
+    html = signed_in.get(create_url).content.decode()
+    assert 'id="pattern-test-tilt"' not in html
+    assert "Test trapezius" not in html
+    assert 'id="pattern-test-turn"' in html
+
+
+def test_a_retired_pattern_still_shows_on_an_assessment_that_found_it(signed_in, client_record, catalogue):
+    assessment = factories.AssessmentFactory(client=client_record)
+    factories.PatternFindingFactory(assessment=assessment, pattern=catalogue.tilt, severity=3)
+    factories.MuscleFindingFactory(
+        assessment=assessment, muscle=catalogue.tilt_over.muscle, pattern=catalogue.tilt, side="both"
+    )
+    catalogue.tilt.is_active = False
+    catalogue.tilt.save()
+    catalogue.tilt_over.muscle.is_active = False
+    catalogue.tilt_over.muscle.save()
+    html = signed_in.get(reverse("assessments:update", kwargs={"pk": assessment.pk})).content.decode()
+    assert 'id="pattern-test-tilt"' in html
+    assert "retired from the catalogue" in html
+    assert "Test flexor" in html
+    # Its stored severity and confirmed muscle are pre-filled.
+    assert f'value="3" class="btn-check" id="id_p{catalogue.tilt.pk}-severity_3"' in html.replace(
+        " checked", ""
+    ) or f'id="id_p{catalogue.tilt.pk}-severity_3" checked' in html
+    assert f'name="p{catalogue.tilt.pk}-m{catalogue.tilt_over.pk}-confirmed" class="form-check-input"' in html
+
+
+def test_it_warns_at_the_top_when_the_client_needs_medical_clearance(signed_in, create_url, client_record):
+    answers = dict.fromkeys(
+        [
+            "heart_condition",
+            "chest_pain",
+            "dizziness",
+            "chronic_condition",
+            "chronic_medication",
+            "joint_problem",
+            "medical_supervision",
+        ],
+        False,
+    )
+    from clients.models import Screening
+
+    Screening.objects.create(client=client_record, **{**answers, "chest_pain": True})
+    html = signed_in.get(create_url).content.decode()
+    assert 'data-testid="clearance-alert"' in html
+    assert Screening.QUESTIONS["chest_pain"] in html
+
+
+def test_there_is_no_clearance_alert_without_a_worrying_screening(signed_in, create_url):
+    assert 'data-testid="clearance-alert"' not in signed_in.get(create_url).content.decode()
+
+
+def test_it_creates_an_assessment_with_its_findings(signed_in, create_url, client_record, catalogue, trainer):
+    tilt, turn = f"p{catalogue.tilt.pk}", f"p{catalogue.turn.pk}"
+    data = form_data(
+        pain="4",
+        notes="Stiff after travel",
+        **{
+            tilt: {"severity": "2", "note": "clear", f"m{catalogue.tilt_over.pk}-confirmed": "on"},
+            f"{tilt}-m{catalogue.tilt_over.pk}": {"role": "over-active", "side": ""},
+            turn: {"severity": "1", "side": "left", f"m{catalogue.turn_opposite.pk}-confirmed": "on"},
+            f"{turn}-m{catalogue.turn_opposite.pk}": {"role": "under-active", "side": ""},
+        },
+    )
+    response = signed_in.post(create_url, data)
+    assessment = Assessment.objects.get(client=client_record)
+    assert response.status_code == 302
+    assert response.url == assessment.get_absolute_url()
+    assert (assessment.trainer, assessment.status, assessment.pain_score) == (trainer, "draft", 4)
+    assert assessment.session_date == date(2026, 1, 10)
+    findings = {(f.pattern_id, f.severity, f.side, f.note) for f in assessment.pattern_findings.all()}
+    assert findings == {(catalogue.tilt.pk, 2, "", "clear"), (catalogue.turn.pk, 1, "left", "")}
+    muscles = {(f.muscle_id, f.role, f.side, f.pattern_id) for f in assessment.muscle_findings.all()}
+    assert muscles == {
+        (catalogue.tilt_over.muscle_id, "over-active", "both", catalogue.tilt.pk),
+        # Opposite to a left tilt: the right side.
+        (catalogue.turn_opposite.muscle_id, "under-active", "right", catalogue.turn.pk),
+    }
+
+
+def test_an_adjusted_muscle_keeps_the_observed_role_and_side(signed_in, create_url, client_record, catalogue):
+    tilt = f"p{catalogue.tilt.pk}"
+    link = catalogue.tilt_under.pk
+    data = form_data(
+        **{
+            tilt: {"severity": "1", f"m{link}-confirmed": "on", f"m{link}-role": "over-active", f"m{link}-side": "left"}
+        }
+    )
+    assert signed_in.post(create_url, data).status_code == 302
+    finding = MuscleFinding.objects.get(assessment__client=client_record)
+    assert (finding.role, finding.side) == ("over-active", "left")
+
+
+def test_patterns_left_at_none_are_not_stored(signed_in, create_url, client_record, catalogue):
+    signed_in.post(create_url, form_data(**{f"p{catalogue.tilt.pk}": {"severity": "0", "note": "fine"}}))
+    assessment = Assessment.objects.get(client=client_record)
+    assert not assessment.pattern_findings.exists()
+
+
+def test_save_and_finalise_in_one_step(signed_in, create_url, client_record):
+    signed_in.post(create_url, {**form_data(), "finalise": "1"})
+    assert Assessment.objects.get(client=client_record).status == "final"
+
+
+def test_it_updates_findings_and_bumps_the_version(signed_in, client_record, catalogue):
+    assessment = factories.AssessmentFactory(client=client_record, session_date=date(2026, 1, 1))
+    factories.PatternFindingFactory(assessment=assessment, pattern=catalogue.tilt, severity=3)
+    tilt = f"p{catalogue.tilt.pk}"
+    url = reverse("assessments:update", kwargs={"pk": assessment.pk})
+    response = signed_in.post(url, form_data(version=1, **{tilt: {"severity": "1"}}))
+    assert response.status_code == 302
+    assessment.refresh_from_db()
+    assert assessment.version == 2
+    assert list(assessment.pattern_findings.values_list("severity", flat=True)) == [1]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("session_date", "tomorrow", "The session date cannot be in the future."),
+        ("session_date", "not a date", "Enter a valid date."),
+        ("pain_score", "11", "Ensure this value is less than or equal to 10."),
+        ("pain_score", "-1", "Ensure this value is greater than or equal to 0."),
+        ("pain_score", "a lot", "Enter a whole number."),
+    ],
+)
+def test_it_rejects_bad_header_values(signed_in, create_url, client_record, field, value, message):
+    if value == "tomorrow":
+        value = (timezone.localdate() + timedelta(days=1)).isoformat()
+    response = signed_in.post(create_url, {**form_data(notes="Keep me"), field: value})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html
+    assert "Keep me" in html
+    assert not Assessment.objects.filter(client=client_record).exists()
+
+
+def test_today_is_a_valid_session_date(signed_in, create_url, client_record):
+    signed_in.post(create_url, form_data(session_date=timezone.localdate().isoformat()))
+    assert Assessment.objects.get(client=client_record).session_date == timezone.localdate()
+
+
+@pytest.mark.parametrize(
+    ("block", "message"),
+    [
+        ("turn_without_side", "Choose the side this pattern was seen on."),
+        ("tilt_with_side", "has no side; leave the side out."),
+        ("bad_severity", "Select a valid choice. 7 is not one of the available choices."),
+        ("bad_side", "Select a valid choice. up is not one of the available choices."),
+        ("bad_role", "Select a valid choice. sleepy is not one of the available choices."),
+        ("muscle_without_severity", "muscles are recorded only under a pattern that was seen"),
+    ],
+)
+def test_it_rejects_bad_pattern_blocks_and_keeps_every_value(
+    signed_in, create_url, client_record, catalogue, block, message
+):
+    tilt, turn = f"p{catalogue.tilt.pk}", f"p{catalogue.turn.pk}"
+    link = catalogue.tilt_over.pk
+    blocks = {
+        "turn_without_side": {turn: {"severity": "2", "note": "Keep this note"}},
+        "tilt_with_side": {tilt: {"severity": "2", "side": "left", "note": "Keep this note"}},
+        "bad_severity": {tilt: {"severity": "7", "note": "Keep this note"}},
+        "bad_side": {turn: {"severity": "2", "side": "up", "note": "Keep this note"}},
+        "bad_role": {tilt: {"severity": "2", f"m{link}-confirmed": "on", f"m{link}-role": "sleepy", "note": "Keep this note"}},
+        "muscle_without_severity": {tilt: {"severity": "0", f"m{link}-confirmed": "on", "note": "Keep this note"}},
+    }[block]
+    response = signed_in.post(create_url, form_data(pain="6", **blocks))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html
+    assert 'value="Keep this note"' in html
+    assert 'value="6"' in html
+    assert 'data-testid="error-summary"' in html
+    # The block with the error is open, so the message is visible next to its field.
+    assert "data-pattern-details open" in html
+    assert not Assessment.objects.filter(client=client_record).exists()
+    assert not PatternFinding.objects.exists()
+
+
+def test_an_error_is_shown_next_to_its_field(signed_in, create_url, catalogue):
+    turn = catalogue.turn.pk
+    html = signed_in.post(create_url, form_data(**{f"p{turn}": {"severity": "2"}})).content.decode()
+    select_at = html.index(f'name="p{turn}-side"')
+    error_at = html.index(f'id="id_p{turn}-side-error"')
+    assert 0 < error_at - select_at < 600
+    assert 'aria-describedby="id_p%s-side-error"' % turn in html
+
+
+def test_an_archived_client_cannot_get_a_new_assessment(signed_in, client_record, create_url):
+    client_record.is_archived = True
+    client_record.save()
+    assert signed_in.get(create_url).status_code == 302
+    signed_in.post(create_url, form_data())
+    assert not Assessment.objects.filter(client=client_record).exists()
+
+
+def test_a_final_assessment_cannot_be_edited(signed_in, client_record, catalogue):
+    assessment = factories.AssessmentFactory(client=client_record, final=True, session_date=date(2026, 1, 1))
+    url = reverse("assessments:update", kwargs={"pk": assessment.pk})
+    response = signed_in.get(url)
+    assert response.status_code == 302
+    signed_in.post(url, form_data(version=1, notes="changed", **{f"p{catalogue.tilt.pk}": {"severity": "2"}}))
+    assessment.refresh_from_db()
+    assert (assessment.notes, assessment.version) == ("", 1)
+    assert not assessment.pattern_findings.exists()
