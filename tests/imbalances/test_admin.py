@@ -1,0 +1,188 @@
+"""Editing the catalogue in the Django admin."""
+
+import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.urls import reverse
+
+from imbalances.models import Muscle, Pattern, Region
+from tests.factories import MuscleFactory, MuscleFindingFactory, PatternFindingFactory, PatternMuscleFactory
+
+pytestmark = pytest.mark.django_db
+
+INLINE = "pattern_muscles"
+
+
+def _pattern_post(region: Region, rows: list[dict], **fields) -> dict:
+    data = {
+        "region": region.pk,
+        "name": "Rounded shoulders",
+        "slug": "rounded-shoulders",
+        "description": "Shoulders roll forward.",
+        "is_active": "on",
+        "display_order": "5",
+        f"{INLINE}-TOTAL_FORMS": str(len(rows)),
+        f"{INLINE}-INITIAL_FORMS": "0",
+        f"{INLINE}-MIN_NUM_FORMS": "0",
+        f"{INLINE}-MAX_NUM_FORMS": "1000",
+        **fields,
+    }
+    for index, row in enumerate(rows):
+        for key, value in {"note": "", "source": "", "side": "", **row}.items():
+            data[f"{INLINE}-{index}-{key}"] = value
+    return data
+
+
+@pytest.mark.parametrize("model", ["region", "pattern", "muscle"])
+def test_changelists_and_add_pages_work(admin_client, model):
+    assert admin_client.get(reverse(f"admin:imbalances_{model}_changelist")).status_code == 200
+    assert admin_client.get(reverse(f"admin:imbalances_{model}_add")).status_code == 200
+
+
+@pytest.mark.parametrize("who", ["trainer", "client"])
+def test_non_staff_cannot_reach_the_catalogue_admin(client, persona, who):
+    client.force_login(persona[who])
+    response = client.get(reverse("admin:imbalances_pattern_changelist"))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_muscle_search_covers_aliases(admin_client):
+    response = admin_client.get(reverse("admin:imbalances_muscle_changelist"), {"q": "TFL"})
+    assert [m.slug for m in response.context["cl"].result_list] == ["tensor-fasciae-latae"]
+
+
+def test_pattern_search_covers_its_muscles_aliases(admin_client):
+    response = admin_client.get(reverse("admin:imbalances_pattern_changelist"), {"q": "SCM"})
+    assert {p.slug for p in response.context["cl"].result_list} == {"forward-chin", "head-tilt-turn"}
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [({"is_lateral__exact": "1"}, {"head-tilt-turn"}), ({"is_active__exact": "0"}, set())],
+)
+def test_pattern_changelist_filters(admin_client, params, expected):
+    response = admin_client.get(reverse("admin:imbalances_pattern_changelist"), params)
+    assert {p.slug for p in response.context["cl"].result_list} == expected
+
+
+def test_admin_adds_a_pattern_with_two_muscles_inline(admin_client):
+    region = Region.objects.get(slug="neck")
+    scm, traps = Muscle.objects.get(slug="sternocleidomastoid"), Muscle.objects.get(slug="upper-trapezius")
+    data = _pattern_post(
+        region,
+        [
+            {"muscle": scm.pk, "role": "over-active", "source": "Janda"},
+            {"muscle": traps.pk, "role": "under-active", "note": "often"},
+        ],
+    )
+    response = admin_client.post(reverse("admin:imbalances_pattern_add"), data)
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    pattern = Pattern.objects.get(slug="rounded-shoulders")
+    assert set(pattern.pattern_muscles.values_list("muscle__slug", "role", "side", "note", "source")) == {
+        ("sternocleidomastoid", "over-active", "", "", "Janda"),
+        ("upper-trapezius", "under-active", "", "often", ""),
+    }
+    assert LogEntry.objects.filter(object_id=str(pattern.pk)).exists()
+
+
+@pytest.mark.parametrize(("lateral", "side"), [(True, ""), (False, "same")])
+def test_admin_refuses_a_side_that_breaks_the_lateral_rule(admin_client, lateral, side):
+    data = _pattern_post(
+        Region.objects.get(slug="neck"),
+        [{"muscle": Muscle.objects.get(slug="scalenes").pk, "role": "over-active", "side": side}],
+        **({"is_lateral": "on"} if lateral else {}),
+    )
+    response = admin_client.post(reverse("admin:imbalances_pattern_add"), data)
+    assert response.status_code == 200
+    assert "side" in response.context["inline_admin_formsets"][0].formset.errors[0]
+    assert not Pattern.objects.filter(slug="rounded-shoulders").exists()
+
+
+def test_making_a_pattern_lateral_requires_sides_on_its_existing_muscles(admin_client):
+    row = PatternMuscleFactory()
+    pattern = row.pattern
+    data = _pattern_post(
+        pattern.region,
+        [{"id": row.pk, "pattern": pattern.pk, "muscle": row.muscle.pk, "role": "over-active"}],
+        name=pattern.name,
+        slug=pattern.slug,
+        is_lateral="on",
+        **{f"{INLINE}-INITIAL_FORMS": "1"},
+    )
+    response = admin_client.post(reverse("admin:imbalances_pattern_change", args=[pattern.pk]), data)
+    assert response.status_code == 200
+    assert "side" in response.context["inline_admin_formsets"][0].formset.errors[0]
+    pattern.refresh_from_db()
+    assert pattern.is_lateral is False
+
+
+def test_muscle_page_shows_every_pattern_it_appears_in(admin_client):
+    scm = Muscle.objects.get(slug="sternocleidomastoid")
+    html = admin_client.get(reverse("admin:imbalances_muscle_change", args=[scm.pk])).content.decode()
+    assert "Forward chin" in html and "Head tilt/turn" in html
+    assert "opposite side" in html
+
+
+def test_muscle_autocomplete_finds_by_alias(admin_client):
+    response = admin_client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "imbalances", "model_name": "patternmuscle", "field_name": "muscle", "term": "lats"},
+    )
+    assert [item["text"] for item in response.json()["results"]] == ["Latissimus dorsi"]
+
+
+@pytest.mark.parametrize("model", ["pattern", "muscle"])
+def test_retire_action_retires_and_logs(admin_client, admin_user, model):
+    obj = (Pattern if model == "pattern" else Muscle).objects.order_by("pk").first()
+    response = admin_client.post(
+        reverse(f"admin:imbalances_{model}_changelist"),
+        {"action": "retire", "_selected_action": [obj.pk]},
+    )
+    assert response.status_code == 302
+    obj.refresh_from_db()
+    assert obj.is_active is False
+    assert LogEntry.objects.filter(object_id=str(obj.pk), action_flag=CHANGE, user=admin_user).exists()
+    admin_client.post(
+        reverse(f"admin:imbalances_{model}_changelist"),
+        {"action": "reactivate", "_selected_action": [obj.pk]},
+    )
+    obj.refresh_from_db()
+    assert obj.is_active is True
+
+
+def test_deleting_a_muscle_used_by_a_finding_is_refused_with_advice_to_retire(admin_client):
+    finding = MuscleFindingFactory()
+    url = reverse("admin:imbalances_muscle_delete", args=[finding.muscle.pk])
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    assert "Retire it instead" in page.content.decode()
+    response = admin_client.post(url, {"post": "yes"})
+    assert response.status_code == 200
+    assert "Retire it instead" in response.content.decode()
+    assert Muscle.objects.filter(pk=finding.muscle.pk).exists()
+
+
+def test_deleting_a_pattern_used_by_a_finding_is_refused_with_advice_to_retire(admin_client):
+    finding = PatternFindingFactory()
+    response = admin_client.post(
+        reverse("admin:imbalances_pattern_delete", args=[finding.pattern.pk]), {"post": "yes"}
+    )
+    assert "Retire it instead" in response.content.decode()
+    assert Pattern.objects.filter(pk=finding.pattern.pk).exists()
+
+
+def test_bulk_delete_of_muscles_in_use_is_refused_with_advice_to_retire(admin_client):
+    finding = MuscleFindingFactory()
+    response = admin_client.post(
+        reverse("admin:imbalances_muscle_changelist"),
+        {"action": "delete_selected", "_selected_action": [finding.muscle.pk], "post": "yes"},
+    )
+    assert "Retire it instead" in response.content.decode()
+    assert Muscle.objects.filter(pk=finding.muscle.pk).exists()
+
+
+def test_an_unused_muscle_can_be_deleted(admin_client):
+    muscle = MuscleFactory()
+    page = admin_client.get(reverse("admin:imbalances_muscle_delete", args=[muscle.pk]))
+    assert "Retire it instead" not in page.content.decode()
+    admin_client.post(reverse("admin:imbalances_muscle_delete", args=[muscle.pk]), {"post": "yes"})
+    assert not Muscle.objects.filter(pk=muscle.pk).exists()

@@ -1,0 +1,308 @@
+"""export_catalogue and import_catalogue: the versioned JSON document."""
+
+import copy
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from imbalances.catalogue_io import FORMAT, VERSION, parse_document
+from imbalances.models import Muscle, Pattern, PatternMuscle, Region
+from tests.factories import MuscleFindingFactory, PatternFindingFactory
+
+pytestmark = pytest.mark.django_db
+
+SEED_FILE = Path(__file__).resolve().parents[2] / "imbalances" / "migrations" / "0002_seed_catalogue.json"
+
+
+def export_text() -> str:
+    out = StringIO()
+    call_command("export_catalogue", stdout=out)
+    return out.getvalue()
+
+
+def import_file(tmp_path: Path, document: dict | str, *args: str) -> tuple[str, str]:
+    path = tmp_path / "catalogue.json"
+    path.write_text(document if isinstance(document, str) else json.dumps(document), encoding="utf-8")
+    out, err = StringIO(), StringIO()
+    call_command("import_catalogue", str(path), *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def seed() -> dict:
+    return json.loads(SEED_FILE.read_text(encoding="utf-8"))
+
+
+def snapshot() -> list:
+    return [
+        list(Region.objects.order_by("pk").values()),
+        list(Muscle.objects.order_by("pk").values()),
+        list(Pattern.objects.order_by("pk").values()),
+        list(PatternMuscle.objects.order_by("pk").values()),
+    ]
+
+
+def empty_catalogue() -> None:
+    PatternMuscle.objects.all().delete()
+    Pattern.objects.all().delete()
+    Muscle.objects.all().delete()
+    Region.objects.all().delete()
+
+
+def test_export_of_the_seeded_catalogue_is_the_seed_file_byte_for_byte():
+    assert export_text() == SEED_FILE.read_text(encoding="utf-8")
+
+
+def test_export_has_format_version_and_stable_key_order():
+    document = json.loads(export_text())
+    assert list(document) == ["format", "version", "regions", "muscles", "patterns"]
+    assert (document["format"], document["version"]) == (FORMAT, VERSION)
+    assert list(document["patterns"][0]) == [
+        "slug",
+        "name",
+        "region",
+        "description",
+        "is_lateral",
+        "is_active",
+        "display_order",
+        "muscles",
+    ]
+    assert list(document["patterns"][0]["muscles"][0]) == ["muscle", "role", "side", "note", "source"]
+
+
+def test_export_writes_a_file(tmp_path):
+    target = tmp_path / "out.json"
+    call_command("export_catalogue", str(target), stderr=StringIO())
+    assert target.read_text(encoding="utf-8") == export_text()
+
+
+def test_round_trip_into_an_empty_catalogue_gives_an_equal_file(tmp_path):
+    Muscle.objects.filter(slug="psoas").update(is_active=False, aliases="psoas, hip flexor")
+    first = export_text()
+    empty_catalogue()
+    assert export_text() != first
+    out, _ = import_file(tmp_path, first)
+    assert "create pattern head-tilt-turn" in out
+    assert export_text() == first
+
+
+def test_importing_the_same_file_again_changes_nothing(tmp_path):
+    before = snapshot()
+    out, _ = import_file(tmp_path, seed())
+    assert "0 change(s)" in out
+    assert snapshot() == before
+
+
+def test_import_updates_by_slug_and_replaces_a_patterns_muscle_list(tmp_path):
+    document = seed()
+    document["muscles"][0]["lay_name"] = "belly muscles"
+    chin = next(p for p in document["patterns"] if p["slug"] == "forward-chin")
+    chin["muscles"] = [m for m in chin["muscles"] if m["muscle"] != "upper-trapezius"]
+    chin["muscles"].append({"muscle": "scalenes", "role": "over-active"})
+    out, _ = import_file(tmp_path, document)
+    assert Muscle.objects.get(slug="abdominals").lay_name == "belly muscles"
+    assert set(
+        Pattern.objects.get(slug="forward-chin").pattern_muscles.values_list("muscle__slug", flat=True)
+    ) == {
+        "sternocleidomastoid",
+        "levator-scapulae",
+        "scalenes",
+        "deep-neck-flexors",
+    }
+    assert "remove upper-trapezius from pattern forward-chin" in out
+    assert "add scalenes in pattern forward-chin" in out
+
+
+def test_import_never_deletes_what_the_file_leaves_out(tmp_path):
+    pattern_finding = PatternFindingFactory(pattern=Pattern.objects.get(slug="forward-chin"))
+    muscle_finding = MuscleFindingFactory(muscle=Muscle.objects.get(slug="psoas"))
+    document = {"format": FORMAT, "version": VERSION, "regions": [], "muscles": [], "patterns": []}
+    import_file(tmp_path, document)
+    assert Pattern.objects.filter(pk=pattern_finding.pattern_id).exists()
+    assert Muscle.objects.filter(pk=muscle_finding.muscle_id).exists()
+    assert Pattern.objects.count() == 4 and Muscle.objects.count() == 19
+
+
+def test_dry_run_reports_changes_and_writes_nothing(tmp_path):
+    document = seed()
+    document["regions"][1]["display_order"] = 99
+    document["muscles"].append(
+        {"slug": "rhomboids", "name": "Rhomboids", "lay_name": "between the shoulder blades"}
+    )
+    before = snapshot()
+    out, _ = import_file(tmp_path, document, "--dry-run")
+    assert "would update region neck: display_order" in out
+    assert "would create muscle rhomboids" in out
+    assert "nothing was written" in out
+    assert snapshot() == before
+
+
+def test_import_references_slugs_already_in_the_database(tmp_path):
+    document = {
+        "format": FORMAT,
+        "version": VERSION,
+        "regions": [],
+        "muscles": [],
+        "patterns": [
+            {
+                "slug": "rib-flare",
+                "name": "Rib flare",
+                "region": "low-back",
+                "muscles": [{"muscle": "abdominals", "role": "under-active"}],
+            }
+        ],
+    }
+    import_file(tmp_path, document)
+    pattern = Pattern.objects.get(slug="rib-flare")
+    assert (pattern.region.slug, pattern.is_active, pattern.description) == ("low-back", True, "")
+
+
+def _bad(mutate) -> dict:
+    document = seed()
+    mutate(document)
+    return document
+
+
+def _set(path: str, value):
+    def mutate(document):
+        *parents, last = path.split(".")
+        target = document
+        for key in parents:
+            target = target[int(key)] if key.isdigit() else target[key]
+        target[int(last) if last.isdigit() else last] = value
+
+    return mutate
+
+
+def _delete(path: str):
+    def mutate(document):
+        *parents, last = path.split(".")
+        target = document
+        for key in parents:
+            target = target[int(key)] if key.isdigit() else target[key]
+        del target[last]
+
+    return mutate
+
+
+BAD_INPUTS = {
+    "wrong format": (_set("format", "other"), "format: expected 'trainer-studio-catalogue', got 'other'"),
+    "wrong version": (_set("version", 2), "version: unsupported version 2 (this studio reads version 1)"),
+    "missing section": (_delete("muscles"), "muscles: missing"),
+    "section not a list": (_set("regions", {}), "regions: expected a list, got {}"),
+    "missing field": (_delete("muscles.3.lay_name"), "muscles[3].lay_name: missing"),
+    "wrong type": (
+        _set("muscles.2.is_paired", "yes"),
+        "muscles[2].is_paired: expected true or false, got 'yes'",
+    ),
+    "bad order": (_set("regions.0.display_order", -1), "regions[0].display_order: expected a whole number"),
+    "unknown field": (_set("regions.0.colour", "red"), "regions[0].colour: unknown field"),
+    "bad slug": (_set("muscles.0.slug", "two words"), "muscles[0].slug: 'two words' is not a slug"),
+    "bad role": (
+        _set("patterns.3.muscles.1.role", "tight"),
+        "patterns[3].muscles[1].role: 'tight' is not one of over-active, under-active",
+    ),
+    "unknown region": (_set("patterns.0.region", "knee"), "patterns[0].region: unknown region 'knee'"),
+    "unknown muscle": (
+        _set("patterns.0.muscles.0.muscle", "biceps"),
+        "patterns[0].muscles[0].muscle: unknown muscle 'biceps'",
+    ),
+    "duplicate slug": (
+        _set("muscles.1.slug", "abdominals"),
+        "muscles[1].slug: duplicate slug 'abdominals' (also muscles[0])",
+    ),
+    "duplicate name": (
+        _set("regions.1.name", "Low back"),
+        "regions[1].name: duplicate name 'Low back' (also regions[0])",
+    ),
+    "side missing on lateral": (
+        _set("patterns.3.muscles.0.side", ""),
+        "patterns[3].muscles[0].side: '' is not one of same, opposite (the pattern is lateral)",
+    ),
+    "side on non-lateral": (
+        _set("patterns.0.muscles.0.side", "same"),
+        "patterns[0].muscles[0].side: must be empty for a pattern that is not lateral, got 'same'",
+    ),
+    "muscle twice on one side": (
+        _set("patterns.0.muscles.1.muscle", "iliacus"),
+        "patterns[0].muscles[1].muscle: 'iliacus' is listed twice for this side "
+        "(also patterns[0].muscles[0])",
+    ),
+    "too long": (_set("muscles.0.name", "x" * 200), "muscles[0].name: longer than 120 characters"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_INPUTS)
+def test_bad_input_is_reported_with_its_path_and_changes_nothing(tmp_path, case):
+    mutate, expected = BAD_INPUTS[case]
+    before = snapshot()
+    with pytest.raises(CommandError, match="nothing was changed"):
+        import_file(tmp_path, _bad(mutate))
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("case", BAD_INPUTS)
+def test_each_problem_names_where_it_is(tmp_path, case):
+    mutate, expected = BAD_INPUTS[case]
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(_bad(mutate)), encoding="utf-8")
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_catalogue", str(path), stderr=err)
+    assert expected in err.getvalue()
+
+
+def test_every_problem_is_reported_at_once(tmp_path):
+    def mutate(document):
+        document["version"] = 3
+        document["patterns"][3]["muscles"][1]["role"] = "tight"
+        document["patterns"][1]["region"] = "hip"
+        document["muscles"][4]["lay_name"] = 7
+
+    err = StringIO()
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(_bad(mutate)), encoding="utf-8")
+    with pytest.raises(CommandError, match="4 problem"):
+        call_command("import_catalogue", str(path), stderr=err)
+    assert len(err.getvalue().strip().splitlines()) == 4
+
+
+def test_a_new_entry_may_not_take_an_existing_entrys_name(tmp_path):
+    document = {
+        "format": FORMAT,
+        "version": VERSION,
+        "regions": [],
+        "muscles": [{"slug": "scm", "name": "Sternocleidomastoid", "lay_name": "neck"}],
+        "patterns": [],
+    }
+    err = StringIO()
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(CommandError):
+        call_command("import_catalogue", str(path), stderr=err)
+    assert (
+        "muscles[0].name: 'Sternocleidomastoid' is already the name of 'sternocleidomastoid'"
+        in err.getvalue()
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "message"), [("{not json", "is not valid JSON"), ("[]", "nothing was changed")]
+)
+def test_a_file_that_is_not_a_catalogue_object_is_refused(tmp_path, content, message):
+    with pytest.raises(CommandError, match=message):
+        import_file(tmp_path, content)
+
+
+def test_a_missing_file_is_refused(tmp_path):
+    with pytest.raises(CommandError, match="Cannot read"):
+        call_command("import_catalogue", str(tmp_path / "nope.json"))
+
+
+def test_seed_document_is_not_mutated_by_validation():
+    document = seed()
+    original = copy.deepcopy(document)
+    parse_document(document)
+    assert document == original
