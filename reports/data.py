@@ -272,25 +272,29 @@ def _trend(first: int, latest: int) -> str:
     return "same"
 
 
-def _pattern_progress(sessions: list[SessionEntry]) -> list[PatternProgress]:
-    series: dict[tuple[str, str], list[tuple[date, int]]] = defaultdict(list)
-    refs: dict[tuple[str, str], PatternRef] = {}
+def _pattern_progress(sessions: list[SessionEntry], refs: _Refs) -> list[PatternProgress]:
+    """One series per pattern and side over every session; a session that did not
+    record the pattern counts as none (patterns at "none" are not stored), as in
+    the assessments' progress view."""
+    found: dict[tuple[str, str], dict[int, int]] = defaultdict(dict)
+    pattern_of: dict[str, PatternRef] = {}
     for session in sessions:
         for finding in session.pattern_findings:
-            key = (finding.pattern.slug, finding.side)
-            series[key].append((session.session_date, finding.severity))
-            refs[key] = finding.pattern
+            found[(finding.pattern.slug, finding.side)][session.assessment_id] = finding.severity
+            pattern_of[finding.pattern.slug] = finding.pattern
+    order = {ref.slug: index for index, ref in enumerate(refs.appendix().patterns)}
     progress = []
-    for key, points in series.items():
+    for (slug, side), by_session in sorted(found.items(), key=lambda item: (order[item[0][0]], item[0][1])):
+        points = [(s.session_date, by_session.get(s.assessment_id, Severity.NONE)) for s in sessions]
         first, latest = points[0][1], points[-1][1]
         progress.append(
             PatternProgress(
-                pattern=refs[key],
-                side=key[1],
+                pattern=pattern_of[slug],
+                side=side,
                 first_severity=Severity(first).label,
                 latest_severity=Severity(latest).label,
                 trend=_trend(first, latest),
-                sessions=len(points),
+                sessions=len(by_session),
                 chart=severity_chart(points),
             )
         )
@@ -346,7 +350,7 @@ def build_progress(
         period_start=period_start,
         period_end=period_end,
         sessions=sessions,
-        patterns=_pattern_progress(sessions),
+        patterns=_pattern_progress(sessions, refs),
         muscles=_muscle_tallies(sessions),
         appendix=refs.appendix(),
     )

@@ -1,0 +1,190 @@
+"""Real PDFs, read back: what a client holds in their hands."""
+
+import pytest
+from django.urls import reverse
+
+from reports.models import ReportDownload
+from tests.conftest import login_as
+from tests.reports.conftest import read_pdf
+
+SITE = "https://studio.example.com"
+
+
+def _download(client, user, url: str) -> bytes:
+    login_as(client, user)
+    response = client.get(url)
+    assert response.status_code == 200, response.content[:500]
+    assert response["Content-Type"] == "application/pdf"
+    return b"".join(response.streaming_content)
+
+
+def test_progress_pdf_says_who_what_and_explains_every_finding(client, trainer, client_record, studio):
+    pdf = read_pdf(_download(client, trainer, reverse("reports:progress_pdf", args=[client_record.pk])))
+
+    for expected in ["Jane Doe", "Alice Archer", "Forward pelvis tip", "Sideways head lean"]:
+        assert expected in pdf.text
+    assert "front-of-hip bender" in pdf.text and "seat muscle" in pdf.text
+    assert "better" in pdf.text and "worse" in pdf.text
+    assert "First visit." in pdf.text and "Much better." in pdf.text
+    # Finalised only unless a draft preview is asked for.
+    assert "Unfinished draft note." not in pdf.text
+    assert "DRAFT" not in pdf.text
+    assert "page 1 of" in pdf.page_texts[0]
+
+
+def test_every_finding_links_to_an_appendix_entry_that_exists(client, trainer, client_record, studio):
+    pdf = read_pdf(_download(client, trainer, reverse("reports:progress_pdf", args=[client_record.pk])))
+
+    anchors = {
+        f"pattern-{studio.tilt.slug}",
+        f"pattern-{studio.chin.slug}",
+        f"muscle-{studio.hip_flexor.slug}",
+        f"muscle-{studio.glutes.slug}",
+    }
+    assert anchors <= set(pdf.internal_links)
+    assert anchors <= pdf.destinations
+    assert set(pdf.internal_links) <= pdf.destinations
+    # Each session's finding links too: 2 sessions x 2 patterns, plus the summary table and charts.
+    assert pdf.internal_links.count(f"pattern-{studio.tilt.slug}") >= 4
+
+
+def test_appendix_entries_link_to_the_public_catalogue(client, trainer, client_record, studio):
+    pdf = read_pdf(_download(client, trainer, reverse("reports:progress_pdf", args=[client_record.pk])))
+
+    assert sorted(pdf.external_links) == sorted(
+        [
+            f"{SITE}/catalogue/patterns/{studio.tilt.slug}/",
+            f"{SITE}/catalogue/patterns/{studio.chin.slug}/",
+            f"{SITE}/catalogue/muscles/{studio.hip_flexor.slug}/",
+            f"{SITE}/catalogue/muscles/{studio.glutes.slug}/",
+        ]
+    )
+    assert "The pelvis tips forward." in pdf.text
+
+
+def test_pdf_carries_metadata_and_an_outline(client, trainer, client_record, studio):
+    pdf = read_pdf(_download(client, trainer, reverse("reports:progress_pdf", args=[client_record.pk])))
+
+    metadata = pdf.reader.metadata
+    assert metadata.title == "Progress report: Jane Doe"
+    assert metadata.author == "Alice Archer"
+    assert "progress" in metadata.subject
+    assert metadata["/CreationDate"].startswith("D:20")
+    top = pdf.reader.outline
+    titles = [top[0].title] + [item.title for item in top[1]]
+    assert titles[0] == "Progress report"
+    assert {"Session log", "Appendix: what the findings mean", "Severity over time"} <= set(titles)
+
+
+def test_summary_pdf_shows_one_session(client, trainer, client_record, studio):
+    response_pdf = _download(client, trainer, reverse("reports:summary_pdf", args=[studio.first.pk]))
+    pdf = read_pdf(response_pdf)
+
+    assert "Session summary" in pdf.text
+    assert "10 January 2026" in pdf.text
+    assert "Pain score: 6 out of 10" in pdf.text
+    assert "First visit." in pdf.text and "Much better." not in pdf.text
+    assert {f"pattern-{studio.tilt.slug}", f"muscle-{studio.glutes.slug}"} <= set(pdf.internal_links)
+    assert set(pdf.internal_links) <= pdf.destinations
+    assert pdf.reader.metadata.author == "Alice Archer"
+
+
+def test_pdf_is_an_attachment_named_after_client_kind_and_date(client, trainer, client_record, studio):
+    login_as(client, trainer)
+
+    summary = client.get(reverse("reports:summary_pdf", args=[studio.first.pk]))
+    progress = client.get(reverse("reports:progress_pdf", args=[client_record.pk]))
+
+    assert summary["Content-Disposition"] == 'attachment; filename="jane-doe-summary-2026-01-10.pdf"'
+    assert progress["Content-Disposition"].startswith('attachment; filename="jane-doe-progress-20')
+    assert summary["Cache-Control"] == "no-store"
+    assert progress["Cache-Control"] == "no-store"
+
+
+def test_trainer_draft_preview_says_draft_on_every_page(client, trainer, client_record, studio):
+    url = reverse("reports:progress_pdf", args=[client_record.pk]) + "?drafts=1"
+    pdf = read_pdf(_download(client, trainer, url))
+
+    assert "Unfinished draft note." in pdf.text
+    assert len(pdf.page_texts) >= 2
+    assert all("DRAFT" in text for text in pdf.page_texts)
+
+
+def test_summary_of_a_draft_is_marked_draft(client, trainer, studio):
+    pdf = read_pdf(_download(client, trainer, reverse("reports:summary_pdf", args=[studio.draft.pk])))
+
+    assert all("DRAFT" in text for text in pdf.page_texts)
+
+
+def test_client_gets_their_progress_without_drafts(client, client_user, studio):
+    url = reverse("reports:portal_progress_pdf") + "?drafts=1"
+    pdf = read_pdf(_download(client, client_user, url))
+
+    assert "Jane Doe" in pdf.text and "First visit." in pdf.text
+    assert "Unfinished draft note." not in pdf.text
+    assert "DRAFT" not in pdf.text
+
+
+def test_client_cannot_get_a_draft_summary(client, client_user, studio):
+    login_as(client, client_user)
+
+    assert client.get(reverse("reports:portal_summary_pdf", args=[studio.draft.pk])).status_code == 404
+    assert client.get(reverse("reports:portal_summary", args=[studio.draft.pk])).status_code == 404
+    assert client.get(reverse("reports:portal_summary_pdf", args=[studio.first.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("who", ["trainer", "client"])
+def test_every_download_is_recorded(client, persona, studio, who):
+    user = persona[who]
+    url = (
+        reverse("reports:summary_pdf", args=[studio.first.pk])
+        if who == "trainer"
+        else reverse("reports:portal_summary_pdf", args=[studio.first.pk])
+    )
+
+    _download(client, user, url)
+    _download(client, user, url)
+
+    downloads = ReportDownload.objects.filter(user=user)
+    assert downloads.count() == 2
+    record = downloads.first()
+    assert (record.kind, record.client_id, record.assessment_id) == (
+        "summary",
+        studio.first.client_id,
+        studio.first.pk,
+    )
+    assert len(record.cache_key) == 64
+
+
+def test_html_page_shows_the_same_report(client, trainer, client_record, studio):
+    login_as(client, trainer)
+
+    response = client.get(reverse("reports:progress", args=[client_record.pk]))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Forward pelvis tip" in page and "front-of-hip bender" in page
+    assert f'href="#pattern-{studio.tilt.slug}"' in page
+    assert f'id="pattern-{studio.tilt.slug}"' in page
+    assert "<svg" in page and "<polyline" in page
+    assert reverse("reports:progress_pdf", args=[client_record.pk]) in page
+
+
+def test_progress_period_limits_the_sessions(client, trainer, client_record, studio):
+    login_as(client, trainer)
+
+    response = client.get(reverse("reports:progress", args=[client_record.pk]), {"start": "2026-02-01"})
+
+    report = response.context["report"]
+    assert [s.session_date.isoformat() for s in report.sessions] == ["2026-03-14"]
+    assert "start=2026-02-01" in response.context["pdf_url"]
+
+
+def test_a_backwards_period_is_refused_for_the_pdf(client, trainer, client_record, studio):
+    login_as(client, trainer)
+
+    response = client.get(
+        reverse("reports:progress_pdf", args=[client_record.pk]), {"start": "2026-03-01", "end": "2026-01-01"}
+    )
+
+    assert response.status_code == 400
