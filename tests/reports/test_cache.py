@@ -1,0 +1,102 @@
+"""An unchanged report is served from the cache; any edit to what it shows renders anew."""
+
+import pytest
+from django.core.files.storage import default_storage
+from django.urls import reverse
+
+from reports.models import RenderedReport
+from reports.services import cache_file_name
+from reports.tasks import render_report_pdf
+from tests.conftest import login_as
+
+
+def _pdf(client, url: str) -> bytes:
+    response = client.get(url)
+    assert response.status_code == 200
+    return b"".join(response.streaming_content)
+
+
+@pytest.fixture
+def progress_url(client, trainer, client_record, studio) -> str:
+    login_as(client, trainer)
+    return reverse("reports:progress_pdf", args=[client_record.pk])
+
+
+def test_unchanged_report_is_served_from_the_cache(client, progress_url, monkeypatch):
+    first = _pdf(client, progress_url)
+    rendered = RenderedReport.objects.get()
+    assert default_storage.exists(cache_file_name(rendered.key))
+
+    def no_render(report):
+        raise AssertionError("rendered again")
+
+    monkeypatch.setattr("reports.services.render_pdf", no_render)
+    assert _pdf(client, progress_url) == first
+    assert RenderedReport.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        pytest.param(
+            lambda s: setattr(s.latest, "notes", "Edited note.") or s.latest.save(), id="assessment notes"
+        ),
+        pytest.param(
+            lambda s: s.latest.pattern_findings.filter(pattern=s.tilt).update(severity=3),
+            id="finding severity",
+        ),
+        pytest.param(lambda s: s.first.client.__class__.objects.update(last_name="Dough"), id="client name"),
+        pytest.param(
+            lambda s: s.tilt.__class__.objects.filter(pk=s.tilt.pk).update(description="Edited text."),
+            id="catalogue text",
+        ),
+        pytest.param(
+            lambda s: s.hip_flexor.__class__.objects.filter(pk=s.hip_flexor.pk).update(lay_name="hip bender"),
+            id="muscle lay name",
+        ),
+    ],
+)
+def test_any_edit_renders_a_new_pdf(client, progress_url, studio, edit):
+    before = _pdf(client, progress_url)
+
+    edit(studio)
+    after = _pdf(client, progress_url)
+
+    assert after != before
+    assert RenderedReport.objects.filter(status="ready").count() == 2
+
+
+def test_a_missing_cache_file_is_rendered_again(client, progress_url):
+    first = _pdf(client, progress_url)
+    default_storage.delete(RenderedReport.objects.get().file_name)
+
+    again = _pdf(client, progress_url)
+
+    assert again[:4] == b"%PDF"
+    assert len(again) == len(first)
+    assert default_storage.exists(RenderedReport.objects.get().file_name)
+
+
+def test_with_a_queued_backend_the_page_says_it_is_being_prepared(
+    client, progress_url, settings, client_record
+):
+    # Django's setting_changed handler swaps the task backend for this test.
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    waiting = client.get(progress_url)
+    assert waiting.status_code == 200
+    assert waiting["Content-Type"].startswith("text/html")
+    page = waiting.content.decode()
+    assert 'hx-trigger="every 2s"' in page and f'hx-get="{progress_url}"' in page
+    assert RenderedReport.objects.get().status == "pending"
+
+    still = client.get(progress_url, headers={"HX-Request": "true"})
+    assert "being prepared" in still.content.decode()
+
+    # A worker takes the task.
+    render_report_pdf.call(
+        kind="progress", object_id=client_record.pk, start=None, end=None, include_drafts=False
+    )
+    ready = client.get(progress_url, headers={"HX-Request": "true"})
+    assert "download the PDF" in ready.content.decode()
+    assert "hx-trigger" not in ready.content.decode()
+    assert _pdf(client, progress_url)[:4] == b"%PDF"
