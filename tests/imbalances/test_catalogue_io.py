@@ -306,3 +306,13 @@ def test_seed_document_is_not_mutated_by_validation():
     original = copy.deepcopy(document)
     parse_document(document)
     assert document == original
+
+
+def test_a_clash_the_checks_cannot_see_is_refused_and_changes_nothing(tmp_path):
+    document = seed()
+    first, second = document["muscles"][0], document["muscles"][1]
+    first["name"], second["name"] = second["name"], first["name"]
+    before = snapshot()
+    with pytest.raises(CommandError, match="database refused"):
+        import_file(tmp_path, document)
+    assert snapshot() == before

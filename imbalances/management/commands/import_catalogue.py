@@ -3,6 +3,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import IntegrityError
 
 from imbalances.catalogue_io import CatalogueInvalid
 from imbalances.services import catalogue_import
@@ -37,6 +38,9 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{len(invalid.problems)} problem(s) in {file}; nothing was changed."
             ) from invalid
+        except IntegrityError as error:
+            # Checks catch what they can; a clash they miss (two entries swapping names) lands here.
+            raise CommandError(f"The database refused the import ({error}); nothing was changed.") from error
         prefix = "would " if dry_run else ""
         for change in changes:
             self.stdout.write(f"{prefix}{change}")
