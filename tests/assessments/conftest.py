@@ -25,10 +25,14 @@ def catalogue(db) -> Catalogue:
         region=region, name="Test turn", slug="test-turn", is_lateral=True, display_order=1
     )
     tilt_over = factories.PatternMuscleFactory(
-        pattern=tilt, muscle=factories.MuscleFactory(name="Test flexor", slug="test-flexor"), role="over-active"
+        pattern=tilt,
+        muscle=factories.MuscleFactory(name="Test flexor", slug="test-flexor"),
+        role="over-active",
     )
     tilt_under = factories.PatternMuscleFactory(
-        pattern=tilt, muscle=factories.MuscleFactory(name="Test gluteus", slug="test-gluteus"), role="under-active"
+        pattern=tilt,
+        muscle=factories.MuscleFactory(name="Test gluteus", slug="test-gluteus"),
+        role="under-active",
     )
     turn_same = factories.PatternMuscleFactory(
         pattern=turn,

@@ -1,3 +1,4 @@
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -66,10 +67,9 @@ def test_a_retired_pattern_still_shows_on_an_assessment_that_found_it(signed_in,
     assert "retired from the catalogue" in html
     assert "Test flexor" in html
     # Its stored severity and confirmed muscle are pre-filled.
-    assert f'value="3" class="btn-check" id="id_p{catalogue.tilt.pk}-severity_3"' in html.replace(
-        " checked", ""
-    ) or f'id="id_p{catalogue.tilt.pk}-severity_3" checked' in html
-    assert f'name="p{catalogue.tilt.pk}-m{catalogue.tilt_over.pk}-confirmed" class="form-check-input"' in html
+    assert re.search(rf'<input[^>]*id="id_p{catalogue.tilt.pk}-severity_3"[^>]*checked', html)
+    confirmed = f'name="p{catalogue.tilt.pk}-m{catalogue.tilt_over.pk}-confirmed"'
+    assert re.search(rf"<input[^>]*{confirmed}[^>]*checked", html)
 
 
 def test_it_warns_at_the_top_when_the_client_needs_medical_clearance(signed_in, create_url, client_record):
@@ -130,7 +130,12 @@ def test_an_adjusted_muscle_keeps_the_observed_role_and_side(signed_in, create_u
     link = catalogue.tilt_under.pk
     data = form_data(
         **{
-            tilt: {"severity": "1", f"m{link}-confirmed": "on", f"m{link}-role": "over-active", f"m{link}-side": "left"}
+            tilt: {
+                "severity": "1",
+                f"m{link}-confirmed": "on",
+                f"m{link}-role": "over-active",
+                f"m{link}-side": "left",
+            }
         }
     )
     assert signed_in.post(create_url, data).status_code == 302
@@ -208,14 +213,18 @@ def test_it_rejects_bad_pattern_blocks_and_keeps_every_value(
         "tilt_with_side": {tilt: {"severity": "2", "side": "left", "note": "Keep this note"}},
         "bad_severity": {tilt: {"severity": "7", "note": "Keep this note"}},
         "bad_side": {turn: {"severity": "2", "side": "up", "note": "Keep this note"}},
-        "bad_role": {tilt: {"severity": "2", f"m{link}-confirmed": "on", f"m{link}-role": "sleepy", "note": "Keep this note"}},
-        "muscle_without_severity": {tilt: {"severity": "0", f"m{link}-confirmed": "on", "note": "Keep this note"}},
+        "bad_role": {
+            tilt: {"severity": "2", f"m{link}-confirmed": "on", f"m{link}-role": "sleepy", "note": "Keep it"}
+        },
+        "muscle_without_severity": {
+            tilt: {"severity": "0", f"m{link}-confirmed": "on", "note": "Keep this note"}
+        },
     }[block]
     response = signed_in.post(create_url, form_data(pain="6", **blocks))
     assert response.status_code == 200
     html = response.content.decode()
     assert message in html
-    assert 'value="Keep this note"' in html
+    assert 'value="Keep this note"' in html or 'value="Keep it"' in html
     assert 'value="6"' in html
     assert 'data-testid="error-summary"' in html
     # The block with the error is open, so the message is visible next to its field.
@@ -230,7 +239,7 @@ def test_an_error_is_shown_next_to_its_field(signed_in, create_url, catalogue):
     select_at = html.index(f'name="p{turn}-side"')
     error_at = html.index(f'id="id_p{turn}-side-error"')
     assert 0 < error_at - select_at < 600
-    assert 'aria-describedby="id_p%s-side-error"' % turn in html
+    assert f'aria-describedby="id_p{turn}-side-error"' in html
 
 
 def test_an_archived_client_cannot_get_a_new_assessment(signed_in, client_record, create_url):
