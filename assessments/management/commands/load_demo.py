@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from assessments import demo as assessment_demo
 from clients import demo as client_demo
 
 
@@ -10,6 +11,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         with transaction.atomic():
             logins = client_demo.load_people()
+            added = assessment_demo.load_assessments()
+        if added:
+            self.stdout.write(f"Added {added} demo assessments.")
         self.stdout.write(self.style.SUCCESS("Demo studio ready. Sign in at http://127.0.0.1:8000/ with:"))
         for role, username in logins:
             self.stdout.write(f"  {role:<8} {username:<12} password: {client_demo.DEMO_PASSWORD}")
