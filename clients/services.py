@@ -135,7 +135,11 @@ def portal_invite(*, client: Client, by: AbstractBaseUser) -> AbstractBaseUser:
     password keeps it: the link lets them choose a new one.
     """
     with transaction.atomic():
-        client = Client.objects.select_for_update().select_related("portal_user", "trainer").get(pk=client.pk)
+        client = (
+            Client.objects.select_for_update(of=("self",))
+            .select_related("portal_user", "trainer")
+            .get(pk=client.pk)
+        )
         was_revoked = client.portal_user is not None and not client.portal_user.is_active
         user = _portal_account(client)
         if user.pk is None or was_revoked or not user.has_usable_password():
@@ -145,7 +149,7 @@ def portal_invite(*, client: Client, by: AbstractBaseUser) -> AbstractBaseUser:
             client.portal_user = user
             client.save(update_fields=["portal_user", "updated_at"])
         link = portal_set_password_url(user)
-        context = {"client": client, "trainer": client.trainer, "link": link, "by": by}
+        context = {"client": client, "trainer": client.trainer, "link": link, "username": user.username}
         send_mail(
             subject=render_to_string("clients/email/portal_invite_subject.txt", context).strip(),
             message=render_to_string("clients/email/portal_invite.txt", context),
