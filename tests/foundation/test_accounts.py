@@ -59,10 +59,15 @@ def test_home_sends_each_person_to_their_place(client, persona, who, destination
     assert response["Location"] == destination
 
 
-def test_argon2_is_the_first_password_hasher():
+def test_argon2_is_the_first_password_hasher_and_is_installed():
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
     from trainer_site import settings as project_settings
 
     assert project_settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    hasher = Argon2PasswordHasher()
+    encoded = hasher.encode("a long passphrase", hasher.salt())
+    assert encoded.startswith("argon2$") and hasher.verify("a long passphrase", encoded)
 
 
 def test_pages_show_who_is_signed_in_and_their_role(client):
