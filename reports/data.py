@@ -25,7 +25,7 @@ from reports.charts import SeverityChart, severity_chart
 from reports.models import ReportKind
 
 # Bump when the layout changes in a way the template hash cannot see (e.g. pdf.py options).
-TEMPLATE_VERSION = "1"
+TEMPLATE_VERSION = "2"
 
 
 @dataclass(frozen=True)

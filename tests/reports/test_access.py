@@ -122,3 +122,16 @@ def test_report_pages_query_count_does_not_grow(
         assert client.get(progress).status_code == 200
     with django_assert_max_num_queries(14):
         assert client.get(reverse(f"reports:{prefix}summary", args=[latest.pk])).status_code == 200
+
+
+def test_client_links_keep_the_chosen_period(rf, final_assessment):
+    from django.template.loader import render_to_string
+
+    request = rf.get("/anywhere/", {"start": "2026-01-01", "end": "2026-02-01", "q": "<x>"})
+
+    html = render_to_string(
+        "reports/_client_links.html", {"client": final_assessment.client}, request=request
+    )
+
+    assert "?start=2026-01-01&amp;end=2026-02-01&amp;drafts=1" in html
+    assert "q=" not in html

@@ -188,3 +188,11 @@ def test_a_backwards_period_is_refused_for_the_pdf(client, trainer, client_recor
     )
 
     assert response.status_code == 400
+
+
+def test_summary_pdf_is_tagged_for_screen_readers(client, trainer, studio):
+    pdf = read_pdf(_download(client, trainer, reverse("reports:summary_pdf", args=[studio.first.pk])))
+
+    root = pdf.reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root
+    assert root["/MarkInfo"]["/Marked"]
