@@ -45,8 +45,9 @@ class AssessmentHeaderForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        if not self.instance.pk:
-            self.fields["session_date"].initial = timezone.localdate
+        if not self.instance.pk and not self.instance.session_date:
+            # The instance's empty date would win over a field initial: set the form's.
+            self.initial["session_date"] = timezone.localdate()
         self.fields["session_date"].widget.attrs["max"] = timezone.localdate().isoformat()
         self.helper = FormHelper()
         self.helper.form_tag = False

@@ -18,8 +18,11 @@ LEVELS = [(value, label) for value, label in reversed(Severity.choices)]
 
 @register.inclusion_tag("assessments/_severity_chart.html")
 def severity_chart(item: PatternProgress, *, compact: bool = False, id_prefix: str = "chart") -> dict:
-    width, height = (240, 80) if compact else (560, 170)
-    left, right, top, bottom = (64 if not compact else 58), 12, 10, (26 if not compact else 8)
+    # Room on the left for the severity labels, below for the dates (full size only).
+    if compact:
+        width, height, left, right, top, bottom = 240, 80, 58, 12, 10, 8
+    else:
+        width, height, left, right, top, bottom = 560, 170, 64, 24, 10, 26
     plot_w, plot_h = width - left - right, height - top - bottom
     count = len(item.points)
 

@@ -259,3 +259,8 @@ def test_a_final_assessment_cannot_be_edited(signed_in, client_record, catalogue
     assessment.refresh_from_db()
     assert (assessment.notes, assessment.version) == ("", 1)
     assert not assessment.pattern_findings.exists()
+
+
+def test_a_new_assessment_defaults_to_today(signed_in, create_url):
+    html = signed_in.get(create_url).content.decode()
+    assert f'value="{timezone.localdate().isoformat()}"' in html

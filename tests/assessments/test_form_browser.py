@@ -1,0 +1,96 @@
+"""The assessment form in a real browser: keyboard only, tablet width, no serious axe issue."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
+
+from assessments.models import Assessment
+from tests.browser.conftest import CHROMIUM, browser_type_launch_args, screenshot_dir, sign_in  # noqa: F401
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not (shutil.which(CHROMIUM) or Path(CHROMIUM).exists()), reason=f"no Chromium at {CHROMIUM}"
+    ),
+]
+
+
+@pytest.fixture(autouse=True)
+def _trainers_group(db):
+    """A transactional test empties the tables that data migrations filled."""
+    from django.contrib.auth.models import Group
+
+    from clients.roles import TRAINERS_GROUP
+
+    Group.objects.get_or_create(name=TRAINERS_GROUP)
+
+
+def test_a_trainer_fills_the_form_with_the_keyboard_on_a_tablet(
+    live_server,
+    page,
+    sign_in,
+    trainer,
+    client_record,
+    catalogue,
+    screenshot_dir,  # noqa: F811
+):
+    page.set_viewport_size({"width": 820, "height": 1180})
+    sign_in(trainer)
+    page.goto(live_server.url + reverse("assessments:create", kwargs={"client_pk": client_record.pk}))
+    block = page.locator("#pattern-test-turn")
+    details = block.locator("details")
+    assert details.get_attribute("open") is None
+    # Choose "moderate" with the keyboard: focus the radio group, arrow to the third option.
+    block.get_by_role("radio", name="none").focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    assert block.get_by_role("radio", name="moderate").is_checked()
+    assert details.get_attribute("open") is not None
+    block.get_by_label("Side of Test turn").select_option("left")
+    checkbox = block.get_by_label("Test trapezius: expected over-active, same side as the tilt")
+    checkbox.focus()
+    page.keyboard.press("Space")
+    assert checkbox.is_checked()
+    results = Axe().run(page)
+    serious = [v for v in results.response["violations"] if v["impact"] in {"serious", "critical"}]
+    assert not serious, results.generate_report()
+    page.screenshot(path=screenshot_dir / "assessment-form-tablet.png", full_page=True)
+    page.get_by_role("button", name="Save draft").click()
+    page.wait_for_load_state()
+    finding = Assessment.objects.get(client=client_record).muscle_findings.get()
+    assert (finding.muscle_id, finding.side) == (catalogue.turn_same.muscle_id, "left")
+    page.screenshot(path=screenshot_dir / "assessment-detail.png", full_page=True)
+
+
+def test_the_progress_page_has_no_serious_accessibility_issue(
+    live_server,
+    page,
+    sign_in,
+    trainer,
+    client_record,
+    catalogue,
+    screenshot_dir,  # noqa: F811
+):
+    from datetime import date
+
+    from tests import factories
+
+    for month, severity in [(1, 3), (2, 2), (3, 1)]:
+        assessment = factories.AssessmentFactory(
+            client=client_record, session_date=date(2026, month, 1), status="final" if month < 3 else "draft"
+        )
+        factories.PatternFindingFactory(assessment=assessment, pattern=catalogue.tilt, severity=severity)
+        factories.MuscleFindingFactory(assessment=assessment, muscle=catalogue.tilt_over.muscle)
+    sign_in(trainer)
+    page.goto(live_server.url + reverse("assessments:progress", kwargs={"client_pk": client_record.pk}))
+    chart = page.get_by_role("img", name="Test tilt: severity over 3 sessions")
+    assert chart.is_visible()
+    # The report links below the progress belong to the reports app and are checked there.
+    results = Axe().run(page, context={"exclude": [[".report-links"]]})
+    serious = [v for v in results.response["violations"] if v["impact"] in {"serious", "critical"}]
+    assert not serious, results.generate_report()
+    page.screenshot(path=screenshot_dir / "assessment-progress.png", full_page=True)
