@@ -135,3 +135,14 @@ def test_client_links_keep_the_chosen_period(rf, final_assessment):
 
     assert "?start=2026-01-01&amp;end=2026-02-01&amp;drafts=1" in html
     assert "q=" not in html
+
+
+def test_admin_lists_downloads(client, admin_user, trainer, final_assessment):
+    login_as(client, trainer)
+    client.get(reverse("reports:summary_pdf", args=[final_assessment.pk]))
+    login_as(client, admin_user)
+
+    response = client.get(reverse("admin:reports_reportdownload_changelist"))
+
+    assert response.status_code == 200
+    assert "alice" in response.content.decode()
