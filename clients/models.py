@@ -100,7 +100,8 @@ class Client(models.Model):
         blank=True,
         related_name="client_profile",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    # A default, not auto_now_add, so that restoring a backup keeps the original time.
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ClientQuerySet.as_manager()
@@ -173,7 +174,8 @@ class Screening(models.Model):
     chronic_medication = models.BooleanField(QUESTIONS["chronic_medication"])
     joint_problem = models.BooleanField(QUESTIONS["joint_problem"])
     medical_supervision = models.BooleanField(QUESTIONS["medical_supervision"])
-    created_at = models.DateTimeField(auto_now_add=True)
+    # A default, not auto_now_add, so that restoring a backup keeps the original time.
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = ScreeningQuerySet.as_manager()
 

@@ -1,7 +1,8 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback puts back the migrations' data (catalogue, trainers group) afterwards.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_login_page_loads_with_its_styles_and_no_serious_accessibility_issue(
