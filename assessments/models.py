@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from clients.models import Client
@@ -55,7 +56,8 @@ class Assessment(models.Model):
     # Bumped on every save; a save that started from an older version is refused.
     version = models.PositiveIntegerField(default=1)
     finalised_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    # A default, not auto_now_add, so that restoring a backup keeps the original time.
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
