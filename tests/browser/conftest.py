@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.assessments.conftest import catalogue  # noqa: F401  (a small catalogue of our own)
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 

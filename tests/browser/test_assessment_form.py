@@ -1,32 +1,16 @@
 """The assessment form in a real browser: keyboard only, tablet width, no serious axe issue."""
 
-import shutil
-from pathlib import Path
-
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 
 from assessments.models import Assessment
-from tests.browser.conftest import CHROMIUM, browser_type_launch_args, screenshot_dir, sign_in  # noqa: F401
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not (shutil.which(CHROMIUM) or Path(CHROMIUM).exists()), reason=f"no Chromium at {CHROMIUM}"
-    ),
+    # serialized_rollback puts back the migrations' data (catalogue, trainers group).
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _trainers_group(db):
-    """A transactional test empties the tables that data migrations filled."""
-    from django.contrib.auth.models import Group
-
-    from clients.roles import TRAINERS_GROUP
-
-    Group.objects.get_or_create(name=TRAINERS_GROUP)
 
 
 def test_a_trainer_fills_the_form_with_the_keyboard_on_a_tablet(
@@ -36,7 +20,7 @@ def test_a_trainer_fills_the_form_with_the_keyboard_on_a_tablet(
     trainer,
     client_record,
     catalogue,
-    screenshot_dir,  # noqa: F811
+    screenshot_dir,
 ):
     page.set_viewport_size({"width": 820, "height": 1180})
     sign_in(trainer)
@@ -73,7 +57,7 @@ def test_the_progress_page_has_no_serious_accessibility_issue(
     trainer,
     client_record,
     catalogue,
-    screenshot_dir,  # noqa: F811
+    screenshot_dir,
 ):
     from datetime import date
 
