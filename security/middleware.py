@@ -29,10 +29,11 @@ def client_id_for(request: HttpRequest) -> int | None:
 
 
 def action_for(request: HttpRequest, response: HttpResponse) -> str:
-    if "attachment" in response.get("Content-Disposition", ""):
-        return AuditEvent.Action.DOWNLOAD
+    # An export is an attachment too; it is the more telling of the two.
     if "export" in request.resolver_match.url_name:
         return AuditEvent.Action.EXPORT
+    if "attachment" in response.get("Content-Disposition", ""):
+        return AuditEvent.Action.DOWNLOAD
     if request.method == "GET" or request.method == "HEAD":
         return AuditEvent.Action.VIEW
     return AuditEvent.Action.CHANGE
@@ -53,7 +54,8 @@ class AuditMiddleware:
             and request.user.is_authenticated
         ):
             client_id = client_id_for(request)
-            if client_id is not None:
+            # After an erasure the client is gone: the erasure records itself, unnamed.
+            if client_id is not None and not getattr(request, "client_erased", False):
                 AuditEvent.objects.create(
                     user=request.user,
                     client_id=client_id,

@@ -1,7 +1,16 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from clients.models import Client
+from clients.roles import is_trainer
+from security.export import export_filename
+from security.forms import ClientEraseForm
+from security.services import client_erase, client_export
 
 # At most this many reset requests per address and per e-mail in the window.
 RESET_LIMIT = 5
@@ -31,3 +40,45 @@ class RateLimitedPasswordResetView(auth_views.PasswordResetView):
             messages.error(request, "Too many password reset requests. Please wait an hour and try again.")
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().form_valid(form)
+
+
+def _client_for(request: HttpRequest, client_pk: int) -> Client:
+    """A trainer reaches their own clients (another's is a 404), an admin any; others get 403."""
+    user = request.user
+    if is_trainer(user):
+        return get_object_or_404(Client.objects.for_trainer(user), pk=client_pk)
+    if user.is_active and user.is_staff:
+        return get_object_or_404(Client, pk=client_pk)
+    raise PermissionDenied
+
+
+@require_http_methods(["GET"])
+def client_export_view(request: HttpRequest, client_pk: int) -> HttpResponse:
+    client = _client_for(request, client_pk)
+    data = client_export(client=client, by=request.user)
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{export_filename(client)}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def client_erase_view(request: HttpRequest, client_pk: int) -> HttpResponse:
+    client = _client_for(request, client_pk)
+    form = ClientEraseForm(request.POST or None, expected_name=client.full_name)
+    if request.method == "POST" and form.is_valid():
+        name = client.full_name
+        client_erase(client=client, by=request.user)
+        # Tells the audit middleware not to point a new event at the row just deleted.
+        request.client_erased = True
+        messages.success(request, f"All data about {name} was erased.")
+        return redirect("clients:list" if is_trainer(request.user) else "admin:index")
+    counts = {
+        "assessments": client.assessments.count(),
+        "screenings": client.screenings.count(),
+        "report_downloads": client.report_downloads.count(),
+    }
+    status = 400 if form.is_bound else 200
+    return render(
+        request, "security/client_erase.html", {"client": client, "form": form, "counts": counts}, status=status
+    )

@@ -14,6 +14,7 @@ urlpatterns = [
     path("portal/", include("clients.portal_urls")),
     path("assessments/", include("assessments.urls")),
     path("reports/", include("reports.urls")),
+    path("privacy/", include("security.urls")),
 ]
 
 admin.site.site_header = "Trainer Studio administration"

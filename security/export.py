@@ -1,0 +1,269 @@
+"""Everything the studio holds about one client, as a versioned JSON document plus PDFs.
+
+The document is built in a fixed number of queries whatever the number of sessions;
+the PDFs come from the reports app's own builders and renderer, from its cache when
+the same report was rendered before.
+"""
+
+import io
+import json
+import zipfile
+from datetime import date
+from typing import Any
+
+from django.core.files.storage import default_storage
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Model, Prefetch
+from django.utils import timezone
+from django.utils.text import slugify
+
+from assessments.models import Assessment, MuscleFinding, PatternFinding
+from clients.models import Client
+from reports.data import build_progress, build_summary, report_key
+from reports.pdf import pdf_filename, render_pdf
+from reports.services import rendered_report_find
+from security.models import AuditEvent
+
+EXPORT_FORMAT = "trainer-studio-client-export"
+EXPORT_VERSION = 1
+
+
+def _who(user) -> str | None:
+    """A person as the client would recognise them; None when the account is gone."""
+    if user is None:
+        return None
+    return user.get_full_name() or user.get_username()
+
+
+def _client(client: Client) -> dict[str, Any]:
+    return {
+        "id": client.pk,
+        "first_name": client.first_name,
+        "last_name": client.last_name,
+        "email": client.email,
+        "phone": client.phone,
+        "date_of_birth": client.date_of_birth,
+        "goals": client.goals,
+        "health_notes": client.health_notes,
+        "consent_given_at": client.consent_given_at,
+        "consent_recorded_by": _who(client.consent_recorded_by),
+        "is_archived": client.is_archived,
+        "trainer": _who(client.trainer),
+        "created_at": client.created_at,
+        "updated_at": client.updated_at,
+    }
+
+
+def _screenings(client: Client) -> list[dict[str, Any]]:
+    return [
+        {
+            "screened_on": screening.screened_on,
+            "recorded_by": _who(screening.recorded_by),
+            "created_at": screening.created_at,
+            "needs_clearance": screening.needs_clearance,
+            "answers": [
+                {"question": text, "answer": getattr(screening, field)}
+                for field, text in screening.QUESTIONS.items()
+            ],
+        }
+        for screening in client.screenings.select_related("recorded_by")
+    ]
+
+
+def _pattern_finding(finding: PatternFinding) -> dict[str, Any]:
+    return {
+        "pattern": finding.pattern.slug,
+        "pattern_name": finding.pattern.name,
+        "severity": finding.get_severity_display(),
+        "side": finding.side,
+        "note": finding.note,
+    }
+
+
+def _muscle_finding(finding: MuscleFinding) -> dict[str, Any]:
+    return {
+        "muscle": finding.muscle.slug,
+        "muscle_name": finding.muscle.name,
+        "observed": finding.role,
+        "side": finding.side,
+        "pattern": finding.pattern.slug if finding.pattern else None,
+        "note": finding.note,
+    }
+
+
+def _assessments(client: Client) -> list[Assessment]:
+    return list(
+        Assessment.objects.filter(client=client)
+        .select_related("trainer")
+        .prefetch_related(
+            Prefetch("pattern_findings", PatternFinding.objects.select_related("pattern")),
+            Prefetch("muscle_findings", MuscleFinding.objects.select_related("muscle", "pattern")),
+        )
+        .order_by("session_date", "created_at")
+    )
+
+
+def _assessment(assessment: Assessment) -> dict[str, Any]:
+    return {
+        "id": assessment.pk,
+        "session_date": assessment.session_date,
+        "status": assessment.status,
+        "trainer": _who(assessment.trainer),
+        "notes": assessment.notes,
+        "pain_score": assessment.pain_score,
+        "version": assessment.version,
+        "finalised_at": assessment.finalised_at,
+        "created_at": assessment.created_at,
+        "updated_at": assessment.updated_at,
+        "pattern_findings": [_pattern_finding(f) for f in assessment.pattern_findings.all()],
+        "muscle_findings": [_muscle_finding(f) for f in assessment.muscle_findings.all()],
+    }
+
+
+HISTORY_SKIP = {"history_id", "history_date", "history_user", "history_type", "history_change_reason"}
+
+
+def _history_values(record: Model) -> dict[str, Any]:
+    """The tracked values as stored in one historical row (foreign keys as ids)."""
+    return {
+        field.attname: getattr(record, field.attname)
+        for field in record._meta.concrete_fields
+        if field.name not in HISTORY_SKIP
+    }
+
+
+def history_querysets(client_id: int, assessment_ids: set[int]) -> dict[str, Any]:
+    """Every historical row about this client, including those of assessments since deleted."""
+    return {
+        "assessment": Assessment.history.filter(client_id=client_id),
+        "pattern_finding": PatternFinding.history.filter(assessment_id__in=assessment_ids),
+        "muscle_finding": MuscleFinding.history.filter(assessment_id__in=assessment_ids),
+    }
+
+
+def historical_assessment_ids(client_id: int) -> set[int]:
+    """Ids of every assessment this client ever had, deleted ones too (from the history)."""
+    current = Assessment.objects.filter(client_id=client_id).values_list("pk", flat=True)
+    past = Assessment.history.filter(client_id=client_id).values_list("id", flat=True)
+    return set(current) | set(past)
+
+
+def _history(client: Client) -> list[dict[str, Any]]:
+    rows = []
+    ids = historical_assessment_ids(client.pk)
+    for kind, queryset in history_querysets(client.pk, ids).items():
+        for record in queryset.select_related("history_user"):
+            rows.append(
+                {
+                    "record": kind,
+                    "when": record.history_date,
+                    "who": _who(record.history_user),
+                    "type": record.get_history_type_display(),
+                    "reason": record.history_change_reason,
+                    "values": _history_values(record),
+                }
+            )
+    return sorted(rows, key=lambda row: (row["when"], row["record"]))
+
+
+def _report_downloads(client: Client) -> list[dict[str, Any]]:
+    return [
+        {
+            "downloaded_at": download.downloaded_at,
+            "by": _who(download.user),
+            "kind": download.kind,
+            "assessment_id": download.assessment_id,
+            "includes_drafts": download.includes_drafts,
+        }
+        for download in client.report_downloads.select_related("user")
+    ]
+
+
+def _audit_events(client: Client) -> list[dict[str, Any]]:
+    # The address of whoever looked is theirs, not the client's: left out.
+    return [
+        {
+            "at": event.at,
+            "by": _who(event.user),
+            "action": event.action,
+            "url_name": event.url_name,
+            "path": event.path,
+        }
+        for event in AuditEvent.objects.filter(client=client).select_related("user")
+    ]
+
+
+def _portal_account(client: Client) -> dict[str, Any] | None:
+    user = client.portal_user
+    if user is None:
+        return None
+    return {
+        "username": user.get_username(),
+        "email": user.email,
+        "is_active": user.is_active,
+        "has_password": user.has_usable_password(),
+        "last_login": user.last_login,
+        "date_joined": user.date_joined,
+    }
+
+
+def export_document(client: Client, assessments: list[Assessment] | None = None) -> dict[str, Any]:
+    """The JSON-ready export of one client. A fixed number of queries."""
+    client = Client.objects.select_related("trainer", "consent_recorded_by", "portal_user").get(pk=client.pk)
+    if assessments is None:
+        assessments = _assessments(client)
+    return {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "exported_at": timezone.now(),
+        "client": _client(client),
+        "screenings": _screenings(client),
+        "assessments": [_assessment(a) for a in assessments],
+        "history": _history(client),
+        "report_downloads": _report_downloads(client),
+        "audit_events": _audit_events(client),
+        "portal_account": _portal_account(client),
+    }
+
+
+def _pdf_bytes(report) -> bytes:
+    """The report's PDF, from the render cache when it holds these exact contents."""
+    rendered = rendered_report_find(key=report_key(report))
+    if rendered is not None:
+        with default_storage.open(rendered.file_name, "rb") as cached:
+            return cached.read()
+    return render_pdf(report)
+
+
+def export_pdfs(client: Client, assessments: list[Assessment]) -> dict[str, bytes]:
+    """File name -> PDF: the summary of every finalised session and the progress report."""
+    pdfs: dict[str, bytes] = {}
+    final = [a for a in assessments if a.is_final]
+    for assessment in final:
+        report = build_summary(assessment.pk)
+        name = pdf_filename(report)
+        if name in pdfs:  # two sessions on one day
+            name = name.removesuffix(".pdf") + f"-{assessment.pk}.pdf"
+        pdfs[name] = _pdf_bytes(report)
+    if final:
+        progress = build_progress(client.pk)
+        pdfs[pdf_filename(progress)] = _pdf_bytes(progress)
+    return pdfs
+
+
+def export_filename(client: Client, on: date | None = None) -> str:
+    """`jane-doe-data-2026-11-25.zip`: whose data, exported which day."""
+    day = on or timezone.localdate()
+    return f"{slugify(client.full_name) or 'client'}-data-{day:%Y-%m-%d}.zip"
+
+
+def export_zip(client: Client) -> bytes:
+    assessments = _assessments(client)
+    document = export_document(client, assessments)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("data.json", json.dumps(document, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False))
+        for name, pdf in export_pdfs(client, assessments).items():
+            archive.writestr(f"reports/{name}", pdf)
+    return buffer.getvalue()
+
