@@ -1,0 +1,1 @@
+"""The studio benchmark: `python -m bench` (see the Benchmark section of README.md)."""

@@ -1,0 +1,159 @@
+"""A bounded, open-loop load generator for loopback only (stdlib threads and http.client).
+
+Requests are scheduled at a fixed rate; each latency is measured from when the
+request was due, not when a free thread sent it, so a server that falls behind
+shows it in the percentiles (no coordinated omission).
+"""
+
+import http.client
+import itertools
+import statistics
+import threading
+import time
+from dataclasses import dataclass, field
+
+from bench import forms
+
+HOST = "127.0.0.1"
+
+
+@dataclass
+class Target:
+    paths: list[str]  # one per thread in turn: posts must not race on one assessment
+    method: str = "GET"
+    expected_status: int = 200
+    cookies: list[str] = field(default_factory=list)  # one session per thread, or empty
+
+
+class _Connection:
+    """One keep-alive connection with its own cookie jar (gunicorn's sync workers close it)."""
+
+    def __init__(self, port: int, cookie: str) -> None:
+        self.connection = http.client.HTTPConnection(HOST, port, timeout=30)
+        self.cookies: dict[str, str] = {}
+        if cookie:
+            name, value = cookie.split("=", 1)
+            self.cookies[name] = value
+
+    def request(self, method: str, path: str, body: str | None = None) -> tuple[int, bytes]:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
+            content = response.read()
+        except (OSError, http.client.HTTPException):
+            self.connection.close()
+            raise
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            self.cookies[name.strip()] = rest.split(";", 1)[0]
+        if response.will_close:
+            self.connection.close()
+        return response.status, content
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+class _Poster:
+    """Keeps a form to re-post: read from the page once, then the version follows each save."""
+
+    def __init__(self, connection: _Connection, path: str) -> None:
+        self.connection, self.path, self.fields = connection, path, None
+
+    def body(self) -> str | None:
+        if self.fields is None:
+            status, content = self.connection.request("GET", self.path)
+            if status == 200:
+                self.fields = forms.main_form_fields(content.decode(errors="replace"), self.path)
+        return forms.encode(self.fields) if self.fields is not None else None
+
+    def after(self, status: int, expected: int) -> None:
+        self.fields = forms.bump_version(self.fields) if status == expected else None
+
+
+def run(target: Target, *, port: int, rate: float, total: int, max_seconds: float, threads: int) -> dict:
+    """Sends at most `total` requests at `rate` per second, stopping after `max_seconds` anyway."""
+    slots = itertools.count()
+    lock = threading.Lock()
+    latencies: list[float] = []
+    service: list[float] = []
+    statuses: dict[str, int] = {}
+    failures = [0]
+    started = time.perf_counter() + 0.05
+    deadline = started + max_seconds
+
+    def worker(number: int) -> None:
+        cookie = target.cookies[number % len(target.cookies)] if target.cookies else ""
+        path = target.paths[number % len(target.paths)]
+        connection = _Connection(port, cookie)
+        poster = _Poster(connection, path) if target.method == "POST" else None
+        try:
+            while True:
+                slot = next(slots)
+                due = started + slot / rate
+                if slot >= total or due > deadline:
+                    return
+                body = None
+                if poster is not None:
+                    # Reading a stale form happens off the clock, as a person reads before saving.
+                    try:
+                        body = poster.body()
+                    except (OSError, http.client.HTTPException):
+                        body = None
+                    if body is None:
+                        with lock:
+                            failures[0] += 1
+                        continue
+                pause = due - time.perf_counter()
+                if pause > 0:
+                    time.sleep(pause)
+                sent = time.perf_counter()
+                try:
+                    status, _ = connection.request(target.method, path, body)
+                except (OSError, http.client.HTTPException):
+                    with lock:
+                        failures[0] += 1
+                    continue
+                done = time.perf_counter()
+                if poster is not None:
+                    poster.after(status, target.expected_status)
+                with lock:
+                    latencies.append(done - due)
+                    service.append(done - sent)
+                    statuses[str(status)] = statuses.get(str(status), 0) + 1
+        finally:
+            connection.close()
+
+    if target.method == "POST":
+        threads = min(threads, len(target.paths))
+    pool = [threading.Thread(target=worker, args=(n,), daemon=True) for n in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join(timeout=max_seconds + 60)
+    elapsed = time.perf_counter() - started
+    wrong = sum(count for status, count in statuses.items() if status != str(target.expected_status))
+    return {
+        "planned": total,
+        "requests": len(latencies),
+        "errors": failures[0] + wrong,
+        "statuses": statuses,
+        "seconds": round(elapsed, 2),
+        "rps": len(latencies) / elapsed if elapsed > 0 else 0.0,
+        "p50_ms": _percentile(latencies, 50),
+        "p95_ms": _percentile(latencies, 95),
+        "p99_ms": _percentile(latencies, 99),
+        "service_p50_ms": _percentile(service, 50),
+        "service_p95_ms": _percentile(service, 95),
+    }
+
+
+def _percentile(values: list[float], percent: int) -> float | None:
+    if not values:
+        return None
+    if len(values) == 1:
+        return values[0] * 1000
+    return statistics.quantiles(values, n=100, method="inclusive")[percent - 1] * 1000
