@@ -262,8 +262,9 @@ def export_zip(client: Client) -> bytes:
     document = export_document(client, assessments)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("data.json", json.dumps(document, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False))
+        archive.writestr(
+            "data.json", json.dumps(document, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
+        )
         for name, pdf in export_pdfs(client, assessments).items():
             archive.writestr(f"reports/{name}", pdf)
     return buffer.getvalue()
-

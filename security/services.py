@@ -83,7 +83,9 @@ def client_erase(*, client: Client, by: AbstractBaseUser) -> None:
         if portal_user is not None:
             admin_log_targets[type(portal_user)] = {portal_user.pk}
         file_names = list(
-            RenderedReport.objects.filter(client=client).exclude(file_name="").values_list("file_name", flat=True)
+            RenderedReport.objects.filter(client=client)
+            .exclude(file_name="")
+            .values_list("file_name", flat=True)
         )
 
         ReportDownload.objects.filter(client=client).delete()

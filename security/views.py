@@ -80,5 +80,8 @@ def client_erase_view(request: HttpRequest, client_pk: int) -> HttpResponse:
     }
     status = 400 if form.is_bound else 200
     return render(
-        request, "security/client_erase.html", {"client": client, "form": form, "counts": counts}, status=status
+        request,
+        "security/client_erase.html",
+        {"client": client, "form": form, "counts": counts},
+        status=status,
     )
