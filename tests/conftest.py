@@ -6,6 +6,19 @@ from clients.roles import TRAINERS_GROUP
 from tests import factories
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """Keep the serialized copy of the migrations' data (catalogue, trainers group) where
+    every connection object finds it: Playwright's greenlets make Django open a fresh
+    connection object, which would otherwise restore nothing for serialized_rollback."""
+    from django.db import connections
+
+    for connection in connections.all():
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents is not None:
+            type(connection)._test_serialized_contents = contents
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     """Every override the suite needs, in one place (Django swaps in the locmem mailer)."""
