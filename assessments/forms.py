@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from crispy_forms.helper import FormHelper
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms import BoundField
 from django.utils import timezone
 
@@ -26,7 +25,6 @@ class AssessmentHeaderForm(forms.ModelForm):
         required=False,
         min_value=0,
         max_value=10,
-        validators=[MinValueValidator(0), MaxValueValidator(10)],
         label="Pain score (0 to 10, optional)",
         help_text="0 means no pain, 10 the worst imaginable.",
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),

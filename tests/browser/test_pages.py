@@ -1,0 +1,131 @@
+"""Every main page in Chromium: no serious axe issue, no sideways scrolling on a phone.
+
+Each test also saves a full-page screenshot (`<page>-desktop.png`, `<page>-phone.png`)
+into the folder the pytest header names, for a person to look at.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from assessments.models import Assessment
+from clients.models import Screening
+from clients.services import screening_record
+from imbalances.models import Pattern
+from tests import factories
+from tests.browser.helpers import DESKTOP, PHONE, assert_accessible, horizontal_overflow, widest_elements
+
+pytestmark = [
+    pytest.mark.browser,
+    # serialized_rollback puts back the migrations' data (catalogue, trainers group).
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@dataclass
+class Studio:
+    trainer: object
+    client: object
+    client_user: object
+
+
+@pytest.fixture
+def studio(trainer, client_record, client_user) -> Studio:
+    """A client with three sessions on the seeded catalogue and a screening with one yes."""
+    tilt = Pattern.objects.get(slug="anterior-pelvic-tilt")
+    turn = Pattern.objects.get(slug="head-tilt-turn")
+    answers = {field: field == "joint_problem" for field in Screening.QUESTIONS}
+    screening_record(client=client_record, screened_on=date(2026, 1, 2), answers=answers, by=trainer)
+    for month, severity in [(1, 3), (2, 2), (3, 1)]:
+        assessment = factories.AssessmentFactory(
+            client=client_record,
+            session_date=date(2026, month, 5),
+            status=Assessment.Status.FINAL if month < 3 else Assessment.Status.DRAFT,
+            pain_score=7 - 2 * month,
+        )
+        factories.PatternFindingFactory(assessment=assessment, pattern=tilt, severity=severity)
+        factories.PatternFindingFactory(assessment=assessment, pattern=turn, severity=severity, side="left")
+        for link in tilt.pattern_muscles.select_related("muscle")[:3]:
+            factories.MuscleFindingFactory(assessment=assessment, muscle=link.muscle, role=link.role)
+    return Studio(trainer, client_record, client_user)
+
+
+def _submit_an_invalid_pain_score(page) -> None:
+    page.get_by_label("Pain score (0 to 10, optional)").fill("11")
+    page.get_by_role("button", name="Save draft").click()
+    page.wait_for_load_state()
+
+
+# page name: (who is signed in, URL, the page's main heading, what to do on the page first)
+PAGES = {
+    "login": (None, lambda s: reverse("login"), "Sign in", None),
+    "dashboard": ("trainer", lambda s: reverse("clients:dashboard"), "Dashboard", None),
+    "client-list": ("trainer", lambda s: reverse("clients:list"), "Clients", None),
+    "client": ("trainer", lambda s: reverse("clients:detail", args=[s.client.pk]), "Jane Doe", None),
+    "assessment-form": (
+        "trainer",
+        lambda s: reverse("assessments:create", kwargs={"client_pk": s.client.pk}),
+        "New assessment",
+        None,
+    ),
+    "assessment-form-errors": (
+        "trainer",
+        lambda s: reverse("assessments:create", kwargs={"client_pk": s.client.pk}),
+        "New assessment",
+        _submit_an_invalid_pain_score,
+    ),
+    "progress": (
+        "trainer",
+        lambda s: reverse("assessments:progress", kwargs={"client_pk": s.client.pk}),
+        "Progress",
+        None,
+    ),
+    "catalogue": ("trainer", lambda s: reverse("imbalances:index"), "Imbalance catalogue", None),
+    "pattern": (
+        "trainer",
+        lambda s: reverse("imbalances:pattern", kwargs={"slug": "anterior-pelvic-tilt"}),
+        "Anterior pelvic tilt",
+        None,
+    ),
+    "muscle": (
+        "client",
+        lambda s: reverse("imbalances:muscle", kwargs={"slug": "psoas"}),
+        "Deep hip flexor",
+        None,
+    ),
+    "portal-home": ("client", lambda s: reverse("portal:home"), "Hello, Jane Doe", None),
+}
+
+
+@pytest.fixture
+def open_page(live_server, page, sign_in, studio):
+    """Opens a page of PAGES as its user, checks its heading, and returns the page."""
+
+    def _open(name: str):
+        who, url, heading, action = PAGES[name]
+        if who is not None:
+            sign_in({"trainer": studio.trainer, "client": studio.client_user}[who])
+        page.goto(live_server.url + url(studio))
+        if action is not None:
+            action(page)
+        assert page.get_by_role("heading", level=1).first.inner_text().startswith(heading)
+        return page
+
+    return _open
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_the_page_is_accessible_and_fits_a_phone(name, open_page, page, screenshot_dir):
+    page.set_viewport_size(DESKTOP)
+    open_page(name)
+    if name == "assessment-form-errors":
+        assert page.get_by_test_id("error-summary").is_visible()
+        assert page.get_by_text("Ensure this value is less than or equal to 10.").is_visible()
+    page.screenshot(path=screenshot_dir / f"{name}-desktop.png", full_page=True)
+    assert_accessible(page)
+    # The same page on a phone: media queries follow the new width without a reload.
+    page.set_viewport_size(PHONE)
+    page.screenshot(path=screenshot_dir / f"{name}-phone.png", full_page=True)
+    assert horizontal_overflow(page) <= 0, widest_elements(page)
