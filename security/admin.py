@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 
+from clients.models import Client
 from security.models import AuditEvent
 
 
@@ -24,3 +27,41 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class ClientPrivacyAdmin(admin.ModelAdmin):
+    """Read-only list of clients for the admin, to answer a client's request about their data.
+
+    Shows no health data itself: the links lead to the export and the erasure pages.
+    """
+
+    list_display = ["__str__", "trainer", "is_archived", "created_at", "privacy_links"]
+    list_filter = ["is_archived", ("trainer", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["first_name", "last_name"]
+    list_select_related = ["trainer"]
+    fields = ["first_name", "last_name", "trainer", "is_archived", "created_at", "privacy_links"]
+    readonly_fields = fields
+    actions = None
+
+    @admin.display(description="Client's data")
+    def privacy_links(self, client: Client) -> str:
+        return format_html(
+            '<a href="{}">Download all data</a> · <a href="{}">Erase client</a>',
+            reverse("security:client_export", kwargs={"client_pk": client.pk}),
+            reverse("security:client_erase", kwargs={"client_pk": client.pk}),
+        )
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Deleting here would skip the erasure's history, files and accounts.
+        return False
+
+
+# The clients app may one day register its own admin; then it gets these links from there.
+if not admin.site.is_registered(Client):
+    admin.site.register(Client, ClientPrivacyAdmin)

@@ -181,3 +181,31 @@ def test_the_data_document_takes_a_fixed_number_of_queries(
         document = export_document(client_record)
 
     assert len(document["assessments"]) == Assessment.objects.filter(client=client_record).count()
+
+
+def test_the_client_page_links_to_export_and_erasure(client, trainer, client_record):
+    login_as(client, trainer)
+
+    text = client.get(reverse("clients:detail", kwargs={"pk": client_record.pk})).content.decode()
+
+    assert reverse("security:client_export", kwargs={"client_pk": client_record.pk}) in text
+    assert reverse("security:client_erase", kwargs={"client_pk": client_record.pk}) in text
+
+
+def test_the_admin_lists_clients_with_links_to_their_data_but_no_health_notes(
+    client, admin_user, client_record
+):
+    client_record.health_notes = "Secret knee trouble."
+    client_record.save()
+    login_as(client, admin_user)
+
+    listing = client.get(reverse("admin:clients_client_changelist"))
+    page = client.get(reverse("admin:clients_client_change", args=[client_record.pk]))
+
+    assert listing.status_code == page.status_code == 200
+    for response in (listing, page):
+        text = response.content.decode()
+        assert reverse("security:client_export", kwargs={"client_pk": client_record.pk}) in text
+        assert reverse("security:client_erase", kwargs={"client_pk": client_record.pk}) in text
+        assert "Secret knee trouble." not in text
+    assert client.post(reverse("admin:clients_client_delete", args=[client_record.pk])).status_code == 403
