@@ -1,0 +1,38 @@
+"""With the database task backend, the request only queues the render and a worker,
+which could run on any machine, does it."""
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
+
+from reports.models import RenderedReport
+from tests.conftest import login_as
+
+
+@pytest.fixture
+def database_backend(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def test_a_worker_renders_what_the_request_queued(client, trainer, client_record, studio, database_backend):
+    login_as(client, trainer)
+    url = reverse("reports:progress_pdf", args=[client_record.pk])
+
+    waiting = client.get(url)
+    assert waiting["Content-Type"].startswith("text/html")
+    assert "being prepared" in waiting.text
+    assert DBTaskResult.objects.count() == 1
+    assert RenderedReport.objects.get().status == RenderedReport.Status.PENDING
+
+    # Asking again while it is queued queues nothing more.
+    client.get(url, headers={"HX-Request": "true"})
+    assert DBTaskResult.objects.count() == 1
+
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+    ready = client.get(url, headers={"HX-Request": "true"})
+    assert "download the PDF" in ready.text
+    pdf = client.get(url)
+    assert pdf["Content-Type"] == "application/pdf"
+    assert b"".join(pdf.streaming_content)[:4] == b"%PDF"
