@@ -15,9 +15,12 @@ from django.utils import timezone
 from assessments.catalogue import expectation_text, expected_muscle_side
 from assessments.models import Assessment, MuscleFinding, PatternFinding, Severity, Side
 from assessments.services import MuscleFindingData, PatternFindingData
+from clients.models import EARLIEST_BIRTH_DATE
 from imbalances.models import Pattern, PatternMuscle, Region, Role
 
 PATTERN_SIDES = [("", "choose a side"), (Side.LEFT, "left"), (Side.RIGHT, "right")]
+# Older session dates are typing mistakes (year 1025 for 2025), as for screenings.
+EARLIEST_SESSION_DATE = EARLIEST_BIRTH_DATE
 
 
 class AssessmentHeaderForm(forms.ModelForm):
@@ -55,6 +58,8 @@ class AssessmentHeaderForm(forms.ModelForm):
         value = self.cleaned_data["session_date"]
         if value and value > timezone.localdate():
             raise forms.ValidationError("The session date cannot be in the future.")
+        if value and value < EARLIEST_SESSION_DATE:
+            raise forms.ValidationError("Please check the year of the session date.")
         return value
 
 

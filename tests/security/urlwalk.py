@@ -55,8 +55,8 @@ KINDS: dict[str, dict[str, object]] = {
         "anonymous": LOGIN,
         "trainer": 200,
         "other_trainer": 404,
-        "client": {403, 404},
-        "other_client": {403, 404},
+        "client": 403,
+        "other_client": 403,
         "admin": 200,
     },
     # Any client with a portal login, about themselves.

@@ -1,0 +1,345 @@
+"""Bad input to every form and query string: a clear error, never a 500, and nothing changed.
+
+Over-long text, wrong types, dates in the year 1000 or 9999, unknown choices and
+crafted POSTs (extra fields such as `trainer` or `status`, stale or negative ids,
+another pattern's prefix) are sent as the owner, who could change things.
+"""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.models import Assessment
+from clients.models import Client
+from tests.security.urlwalk import (
+    World,
+    assessment_form_data,
+    build_world,
+    client_form_data,
+    diff,
+    screening_form_data,
+    snapshot,
+)
+
+pytestmark = pytest.mark.django_db
+
+LONG = "x" * 10_000
+TOO_LONG_NAME = "N" * 81
+
+
+@pytest.fixture
+def world(trainer, other_trainer, client_record, other_client_record, admin_user) -> World:
+    return build_world(
+        trainer=trainer,
+        other_trainer=other_trainer,
+        client_record=client_record,
+        other_client_record=other_client_record,
+        admin_user=admin_user,
+    )
+
+
+@pytest.fixture
+def alice(world):
+    return world.login("trainer")
+
+
+def refused(browser, path: str, data: dict, message: str, status: int = 200) -> None:
+    """POST `data`; the page comes back with `message` and no row changed."""
+    before = snapshot()
+    response = browser.post(path, data)
+    assert response.status_code == status, response.content[:500]
+    assert message in response.content.decode(), f"{message!r} not on the page"
+    assert diff(before, snapshot()) == []
+
+
+# Client create and update
+
+
+CLIENT_CASES = [
+    ({"first_name": TOO_LONG_NAME}, "Ensure this value has at most 80 characters"),
+    ({"first_name": ""}, "This field is required"),
+    ({"email": "not-an-address"}, "Enter a valid email address"),
+    ({"email": "a" * 300 + "@example.com"}, "Ensure this value has at most"),
+    ({"phone": "9" * 41}, "Ensure this value has at most 40 characters"),
+    ({"date_of_birth": "1000-01-01"}, "dates before 1900 are not accepted"),
+    ({"date_of_birth": "9999-12-31"}, "cannot be in the future"),
+    ({"date_of_birth": "9999-99-99"}, "Enter a valid date"),
+    ({"date_of_birth": "yesterday"}, "Enter a valid date"),
+    ({"date_of_birth": "0"}, "Enter a valid date"),
+]
+
+
+@pytest.mark.parametrize(("bad", "message"), CLIENT_CASES)
+def test_a_bad_new_client_is_refused_with_a_message(alice, bad, message):
+    refused(alice, reverse("clients:create"), client_form_data(**bad), message)
+
+
+@pytest.mark.parametrize(("bad", "message"), CLIENT_CASES)
+def test_a_bad_client_edit_is_refused_with_a_message(world, alice, bad, message):
+    refused(
+        alice, reverse("clients:update", kwargs={"pk": world.client.pk}), client_form_data(**bad), message
+    )
+
+
+def test_crafted_owner_and_flags_on_a_new_client_are_ignored(world, alice):
+    crafted = client_form_data(
+        trainer=str(world.users["other_trainer"].pk),
+        portal_user=str(world.users["other_client"].pk),
+        is_archived="on",
+        consent_recorded_by=str(world.users["other_trainer"].pk),
+        created_at="2000-01-01T00:00:00Z",
+    )
+    response = alice.post(reverse("clients:create"), crafted)
+    assert response.status_code == 302
+    created = Client.objects.get(first_name="Mallory")
+    assert created.trainer == world.users["trainer"]
+    assert created.portal_user is None
+    assert created.is_archived is False
+    assert created.consent_recorded_by == world.users["trainer"]
+    assert created.created_at.year == timezone.now().year
+
+
+def test_a_crafted_owner_on_a_client_edit_is_ignored(world, alice):
+    path = reverse("clients:update", kwargs={"pk": world.client.pk})
+    portal_user = world.client.portal_user
+    crafted = client_form_data(trainer=str(world.users["other_trainer"].pk), portal_user="", is_archived="on")
+    assert alice.post(path, crafted).status_code == 302
+    world.client.refresh_from_db()
+    assert world.client.trainer == world.users["trainer"]
+    assert world.client.portal_user == portal_user
+    assert world.client.is_archived is False
+
+
+# Screening
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ({"screened_on": "1000-01-01"}, "Please check the year of the screening date"),
+        ({"screened_on": "9999-12-31"}, "cannot be in the future"),
+        ({"screened_on": "9999-99-99"}, "Enter a valid date"),
+        ({"screened_on": ""}, "This field is required"),
+        ({"chest_pain": "maybe"}, "Select a valid choice"),
+        ({"chest_pain": ""}, "This field is required"),
+        ({"heart_condition": LONG}, "Select a valid choice"),
+    ],
+)
+def test_a_bad_screening_is_refused_with_a_message(world, alice, bad, message):
+    path = reverse("clients:screening", kwargs={"pk": world.client.pk})
+    refused(alice, path, screening_form_data(**bad), message)
+
+
+def test_a_crafted_recorder_or_client_on_a_screening_is_ignored(world, alice):
+    path = reverse("clients:screening", kwargs={"pk": world.client.pk})
+    crafted = screening_form_data(client=str(world.other_client.pk), recorded_by=str(world.users["admin"].pk))
+    assert alice.post(path, crafted).status_code == 302
+    screening = world.client.screenings.order_by("-pk").first()
+    assert screening.recorded_by == world.users["trainer"]
+    assert not world.other_client.screenings.exists()
+
+
+# Assessment create and update
+
+
+def assessment_cases(world: World) -> list[tuple[dict, str]]:
+    p, lateral = world.pattern.pk, world.lateral_pattern.pk
+    return [
+        ({"session_date": "1000-01-01"}, "Please check the year of the session date"),
+        ({"session_date": "9999-12-31"}, "cannot be in the future"),
+        ({"session_date": "9999-99-99"}, "Enter a valid date"),
+        ({"session_date": LONG}, "Enter a valid date"),
+        ({"pain_score": "11"}, "Ensure this value is less than or equal to 10"),
+        ({"pain_score": "-1"}, "Ensure this value is greater than or equal to 0"),
+        ({"pain_score": "seven"}, "Enter a whole number"),
+        ({"pain_score": "1e400"}, "Enter a whole number"),
+        # The version is a hidden field nobody types: the page says nothing was saved.
+        ({"version": "abc"}, "Nothing was saved yet"),
+        ({f"p{p}-severity": "7"}, "Select a valid choice"),
+        ({f"p{p}-severity": "-1"}, "Select a valid choice"),
+        ({f"p{p}-severity": "severe"}, "Select a valid choice"),
+        ({f"p{p}-note": "n" * 501}, "Ensure this value has at most 500 characters"),
+        ({f"p{p}-side": "left"}, "has no side; leave the side out"),
+        ({f"p{p}-m{world.link.pk}-role": "hyper-active"}, "Select a valid choice"),
+        ({f"p{p}-m{world.link.pk}-side": "up"}, "Select a valid choice"),
+        ({f"p{lateral}-severity": "2"}, "Choose the side this pattern was seen on"),
+        ({f"p{lateral}-severity": "2", f"p{lateral}-side": "middle"}, "Select a valid choice"),
+    ]
+
+
+def test_a_bad_new_assessment_is_refused_with_a_message(world, alice):
+    path = reverse("assessments:create", kwargs={"client_pk": world.client.pk})
+    for bad, message in assessment_cases(world):
+        refused(alice, path, assessment_form_data(world, **bad), message)
+
+
+def test_a_bad_assessment_edit_is_refused_with_a_message(world, alice):
+    path = reverse("assessments:update", kwargs={"pk": world.draft.pk})
+    for bad, message in assessment_cases(world):
+        refused(alice, path, assessment_form_data(world, world.draft, **bad), message)
+
+
+def test_crafted_fields_on_an_assessment_are_ignored(world, alice):
+    """Status, owner, client, a retired pattern, another form's prefix and negative ids."""
+    path = reverse("assessments:update", kwargs={"pk": world.draft.pk})
+    retired = world.retired_pattern.pk
+    crafted = assessment_form_data(
+        world,
+        world.draft,
+        status="final",
+        trainer=str(world.users["other_trainer"].pk),
+        client=str(world.other_client.pk),
+        finalised_at="2000-01-01T00:00:00Z",
+        **{
+            f"p{retired}-severity": "3",
+            "p-1-severity": "3",
+            "p0-severity": "3",
+            f"p{world.pattern.pk}-m-5-confirmed": "on",
+            f"p{world.pattern.pk}-m999999-confirmed": "on",
+        },
+    )
+    response = alice.post(path, crafted)
+    assert response.status_code == 302
+    draft = Assessment.objects.get(pk=world.draft.pk)
+    assert (draft.status, draft.trainer, draft.client, draft.finalised_at) == (
+        "draft",
+        world.users["trainer"],
+        world.client,
+        None,
+    )
+    assert [f.pattern_id for f in draft.pattern_findings.all()] == [world.pattern.pk]
+    assert [(f.muscle_id, f.pattern_id) for f in draft.muscle_findings.all()] == [
+        (world.muscle.pk, world.pattern.pk)
+    ]
+
+
+def test_a_save_from_a_stale_or_negative_version_changes_nothing(world, alice):
+    path = reverse("assessments:update", kwargs={"pk": world.draft.pk})
+    refused(alice, path, assessment_form_data(world, world.draft, version="-3"), "Nothing was saved yet")
+    world.draft.version = 5
+    world.draft.save(update_fields=["version"])
+    before = snapshot()
+    response = alice.post(path, assessment_form_data(world, version="2"))
+    assert response.status_code == 409
+    assert "changed" in response.content.decode()
+    assert diff(before, snapshot()) == []
+
+
+def test_finalising_with_a_garbage_version_is_handled(world, alice):
+    path = reverse("assessments:finalise", kwargs={"pk": world.draft.pk})
+    for version in ("abc", "-1", LONG, ""):
+        response = alice.post(path, {"version": version})
+        assert response.status_code == 302
+        Assessment.objects.filter(pk=world.draft.pk).update(status="draft", finalised_at=None)
+
+
+# Erasure confirmation
+
+
+@pytest.mark.parametrize("typed", ["", "Someone Else", LONG, "Jane"])
+def test_erasure_needs_the_clients_exact_name(world, alice, typed):
+    path = reverse("security:client_erase", kwargs={"client_pk": world.client.pk})
+    message = (
+        "This field is required" if not typed else "Ensure this value has at most" if typed == LONG else ""
+    )
+    message = message or "not the client&#x27;s full name"
+    refused(alice, path, {"full_name": typed}, message, status=400)
+
+
+# Query strings: report periods, catalogue and client search, pages
+
+
+PERIODS = [
+    {"start": "garbage", "end": "9999-99-99"},
+    {"start": "2025-02-30"},
+    {"end": LONG},
+    {"start": "2025-06-01", "end": "2025-01-01"},
+]
+
+
+@pytest.mark.parametrize("query", PERIODS)
+def test_a_bad_report_period_on_a_page_shows_the_error_by_the_field(world, alice, query):
+    for name, kwargs in (
+        ("reports:progress", {"pk": world.client.pk}),
+        ("assessments:progress", {"client_pk": world.client.pk}),
+    ):
+        response = alice.get(reverse(name, kwargs=kwargs), query)
+        assert response.status_code == 200, name
+        assert "invalid-feedback" in response.content.decode(), name
+
+
+@pytest.mark.parametrize("query", PERIODS)
+def test_a_bad_report_period_for_a_pdf_is_a_400(world, alice, query):
+    response = alice.get(reverse("reports:progress_pdf", kwargs={"pk": world.client.pk}), query)
+    assert response.status_code == 400
+    assert b"Invalid report period" in response.content
+
+
+@pytest.mark.parametrize("query", [{"start": "1000-01-01", "end": "9999-12-31"}, {"drafts": LONG}])
+def test_an_extreme_but_valid_period_still_renders(world, alice, query):
+    response = alice.get(reverse("reports:progress", kwargs={"pk": world.client.pk}), query)
+    assert response.status_code == 200
+    assert world.client.full_name in response.content.decode()
+
+
+def test_a_ten_thousand_character_catalogue_search_is_cut_short(client, world):
+    response = client.get(reverse("imbalances:index"), {"q": LONG})
+    assert response.status_code == 200
+    assert response.context["query"] == "x" * 100
+
+
+def test_a_ten_thousand_character_client_search_is_cut_short(world, alice):
+    response = alice.get(reverse("clients:list"), {"q": LONG, "archived": LONG})
+    assert response.status_code == 200
+    assert response.context["q"] == "x" * 100
+
+
+@pytest.mark.parametrize("page", ["garbage", "-1", "99999", "1" * 400])
+def test_a_bad_page_number_is_a_404_not_a_crash(world, alice, page):
+    assert alice.get(reverse("clients:list"), {"page": page}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/clients/abc/",
+        "/clients/-1/",
+        "/clients/99999999999999999999999/",
+        "/assessments/99999999999999999999/",
+    ],
+)
+def test_wrong_types_and_huge_ids_in_urls_are_404(alice, world, path):
+    assert alice.get(path).status_code == 404
+
+
+# Accounts
+
+
+def test_a_ten_thousand_character_login_is_refused_plainly(client, world):
+    before = snapshot()
+    response = client.post(reverse("login"), {"username": LONG, "password": LONG})
+    assert response.status_code == 200
+    assert "Please enter a correct username and password" in response.content.decode()
+    assert diff(before, snapshot()) == []
+
+
+def test_a_bad_password_reset_address_is_refused_plainly(client, world):
+    response = client.post(reverse("password_reset"), {"email": "not-an-address"})
+    assert response.status_code == 200
+    assert "Enter a valid email address" in response.content.decode()
+
+
+@pytest.mark.parametrize("token", ["bad-token", "x" * 300])
+def test_a_forged_invitation_link_sets_no_password(client, world, token):
+    from tests.security.urlwalk import reset_link_kwargs
+
+    kwargs = {**reset_link_kwargs(world.users["client"]), "token": token}
+    before = snapshot()
+    response = client.get(reverse("portal:set_password", kwargs=kwargs))
+    assert response.status_code == 200
+    assert response.context["validlink"] is False
+    client.post(
+        reverse("portal:set_password", kwargs=kwargs),
+        {"new_password1": "Xy7!long-pass", "new_password2": "Xy7!long-pass"},
+    )
+    assert diff(before, snapshot()) == []
