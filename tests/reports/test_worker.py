@@ -9,6 +9,10 @@ from django_tasks_db.models import DBTaskResult
 from reports.models import RenderedReport
 from tests.conftest import login_as
 
+# The worker closes connections between tasks, as a real one must, so it cannot share
+# the test's open transaction: commit for real and put the migrations' data back after.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
 
 @pytest.fixture
 def database_backend(settings):
