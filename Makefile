@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 # Tests and local runs need a key; production sets its own SECRET_KEY.
-DEV_ENV := DEBUG=$${DEBUG:-on}
+DEV_ENV := DEBUG=$${DEBUG:-on} SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)}
 TEST_ENV := SECRET_KEY=$${SECRET_KEY:-test-only-secret-key-not-for-production-use-1234567890}
 
 .PHONY: install run serve test lint format bench browser-deps clean

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -14,6 +15,6 @@ class Command(BaseCommand):
             added = assessment_demo.load_assessments()
         if added:
             self.stdout.write(f"Added {added} demo assessments.")
-        self.stdout.write(self.style.SUCCESS("Demo studio ready. Sign in at http://127.0.0.1:8000/ with:"))
+        self.stdout.write(self.style.SUCCESS(f"Demo studio ready. Sign in at {settings.SITE_URL}/ with:"))
         for role, username in logins:
-            self.stdout.write(f"  {role:<8} {username:<12} password: {client_demo.DEMO_PASSWORD}")
+            self.stdout.write(f"  {role:<8} {username:<22} password: {client_demo.DEMO_PASSWORD}")
