@@ -136,6 +136,7 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "security.lockout.username_for_lockout"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 # Security headers. HTTPS turns on everything that needs TLS in front of the app.
