@@ -94,7 +94,8 @@ def run(target: Target, *, port: int, rate: float, total: int, max_seconds: floa
             while True:
                 slot = next(slots)
                 due = started + slot / rate
-                if slot >= total or due > deadline:
+                # Bounded in time as well as count: a server that falls behind gets no more.
+                if slot >= total or due > deadline or time.perf_counter() > deadline:
                     return
                 body = None
                 if poster is not None:

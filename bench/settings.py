@@ -8,7 +8,12 @@ from trainer_site.settings import DATABASES, LOGGING
 
 ROOT_URLCONF = "bench.urls"
 
-LOGGING = {**LOGGING, "root": {**LOGGING["root"], "level": "WARNING"}}
+LOGGING = {
+    **LOGGING,
+    "root": {**LOGGING["root"], "level": "WARNING"},
+    # The immediate task backend logs every render at INFO: noise between the results.
+    "loggers": {**LOGGING.get("loggers", {}), "django.tasks": {"level": "WARNING"}},
+}
 
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Two gunicorn workers write sessions at once: WAL lets readers go on and the
