@@ -5,7 +5,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from assessments.models import Assessment
-from tests.browser.helpers import assert_accessible
+from tests.browser.helpers import assert_accessible, save_screenshot
 
 pytestmark = [
     pytest.mark.browser,
@@ -41,7 +41,7 @@ def test_a_trainer_fills_the_form_with_the_keyboard_on_a_tablet(
     page.keyboard.press("Space")
     assert checkbox.is_checked()
     assert_accessible(page)
-    page.screenshot(path=screenshot_dir / "assessment-form-tablet.png", full_page=True)
+    save_screenshot(page, screenshot_dir / "assessment-form-tablet.png")
     # Tab on to the save button and press it with the space bar.
     for _ in range(300):
         page.keyboard.press("Tab")
@@ -60,7 +60,7 @@ def test_a_trainer_fills_the_form_with_the_keyboard_on_a_tablet(
     )
     finding = assessment.muscle_findings.get()
     assert (finding.muscle_id, finding.side) == (catalogue.turn_same.muscle_id, "left")
-    page.screenshot(path=screenshot_dir / "assessment-detail.png", full_page=True)
+    save_screenshot(page, screenshot_dir / "assessment-detail.png")
 
 
 def test_the_progress_page_has_no_serious_accessibility_issue(
@@ -87,4 +87,4 @@ def test_the_progress_page_has_no_serious_accessibility_issue(
     chart = page.get_by_role("img", name="Test tilt: severity over 3 sessions")
     assert chart.is_visible()
     assert_accessible(page)
-    page.screenshot(path=screenshot_dir / "assessment-progress.png", full_page=True)
+    save_screenshot(page, screenshot_dir / "assessment-progress.png")

@@ -15,7 +15,14 @@ from clients.models import Screening
 from clients.services import screening_record
 from imbalances.models import Pattern
 from tests import factories
-from tests.browser.helpers import DESKTOP, PHONE, assert_accessible, horizontal_overflow, widest_elements
+from tests.browser.helpers import (
+    DESKTOP,
+    PHONE,
+    assert_accessible,
+    horizontal_overflow,
+    save_screenshot,
+    widest_elements,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -29,6 +36,7 @@ class Studio:
     trainer: object
     client: object
     client_user: object
+    assessment: object  # the latest final one
 
 
 @pytest.fixture
@@ -38,6 +46,7 @@ def studio(trainer, client_record, client_user) -> Studio:
     turn = Pattern.objects.get(slug="head-tilt-turn")
     answers = {field: field == "joint_problem" for field in Screening.QUESTIONS}
     screening_record(client=client_record, screened_on=date(2026, 1, 2), answers=answers, by=trainer)
+    final = None
     for month, severity in [(1, 3), (2, 2), (3, 1)]:
         assessment = factories.AssessmentFactory(
             client=client_record,
@@ -49,7 +58,8 @@ def studio(trainer, client_record, client_user) -> Studio:
         factories.PatternFindingFactory(assessment=assessment, pattern=turn, severity=severity, side="left")
         for link in tilt.pattern_muscles.select_related("muscle")[:3]:
             factories.MuscleFindingFactory(assessment=assessment, muscle=link.muscle, role=link.role)
-    return Studio(trainer, client_record, client_user)
+        final = assessment if assessment.status == Assessment.Status.FINAL else final
+    return Studio(trainer, client_record, client_user, final)
 
 
 def _submit_an_invalid_pain_score(page) -> None:
@@ -75,6 +85,12 @@ PAGES = {
         lambda s: reverse("assessments:create", kwargs={"client_pk": s.client.pk}),
         "New assessment",
         _submit_an_invalid_pain_score,
+    ),
+    "assessment": (
+        "trainer",
+        lambda s: reverse("assessments:detail", args=[s.assessment.pk]),
+        "Session of 5 Feb 2026",
+        None,
     ),
     "progress": (
         "trainer",
@@ -123,9 +139,9 @@ def test_the_page_is_accessible_and_fits_a_phone(name, open_page, page, screensh
     if name == "assessment-form-errors":
         assert page.get_by_test_id("error-summary").is_visible()
         assert page.get_by_text("Ensure this value is less than or equal to 10.").is_visible()
-    page.screenshot(path=screenshot_dir / f"{name}-desktop.png", full_page=True)
+    save_screenshot(page, screenshot_dir / f"{name}-desktop.png")
     assert_accessible(page)
     # The same page on a phone: media queries follow the new width without a reload.
     page.set_viewport_size(PHONE)
-    page.screenshot(path=screenshot_dir / f"{name}-phone.png", full_page=True)
+    save_screenshot(page, screenshot_dir / f"{name}-phone.png")
     assert horizontal_overflow(page) <= 0, widest_elements(page)
