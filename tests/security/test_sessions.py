@@ -1,11 +1,13 @@
 import time
+from datetime import timedelta
 
 import pytest
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from security.sessions import STARTED_AT_KEY
+from security.sessions import RENEW_EVERY_SECONDS, SEEN_AT_KEY, STARTED_AT_KEY
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +28,34 @@ def test_the_session_key_changes_at_login(client, trainer):
 
 def test_idle_timeout_comes_from_settings(settings):
     assert settings.SESSION_COOKIE_AGE == 4 * 3600
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+
+
+def expiry(client: Client):
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def test_activity_renews_the_idle_timeout_at_most_once_a_minute(client, trainer):
+    sign_in(client)
+    client.get(reverse("clients:dashboard"))
+    first = expiry(client)
+
+    client.get(reverse("clients:dashboard"))
+    assert expiry(client) == first  # no write for a request within the minute
+
+    session = client.session
+    session[SEEN_AT_KEY] = time.time() - RENEW_EVERY_SECONDS - 1
+    session.save()
+    saved = expiry(client)
+    client.get(reverse("clients:dashboard"))
+    assert expiry(client) > saved
+
+
+def test_an_idle_session_ends(client, trainer):
+    sign_in(client)
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    response = client.get(reverse("clients:dashboard"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
 
 
 def test_a_session_older_than_the_absolute_lifetime_is_signed_out(client, trainer, settings):
