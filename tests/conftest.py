@@ -6,6 +6,23 @@ from clients.roles import TRAINERS_GROUP
 from tests import factories
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Tests inside a rolled-back transaction first, then the ones that commit, as Django
+    orders them. pytest regroups tests around Playwright's session-wide browser fixture
+    after pytest-django has sorted them; a committing test empties the tables on its way
+    out, so a transaction test after it would find no catalogue and no trainers group."""
+
+    def order(item) -> int:
+        marker = item.get_closest_marker("django_db")
+        commits = marker is not None and marker.kwargs.get("transaction", False)
+        if commits or {"transactional_db", "live_server"} & set(item.fixturenames):
+            return 1
+        return 0 if marker is not None or "db" in item.fixturenames else 2
+
+    items.sort(key=order)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup):
     """Keep the serialized copy of the migrations' data (catalogue, trainers group) where
