@@ -8,10 +8,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from functools import cached_property
+
+from django.utils import dateformat
 
 from assessments.models import Assessment, MuscleFinding, PatternFinding, Severity
 from clients.models import Client
-from imbalances.models import Muscle, Pattern, Role
+from imbalances.models import Role
 
 
 class Change(StrEnum):
@@ -30,12 +33,42 @@ class Since(StrEnum):
 
 
 @dataclass(frozen=True)
+class PatternRef:
+    """What progress shows of a catalogue pattern."""
+
+    pk: int
+    name: str
+    slug: str
+    display_order: int
+    region_name: str
+    region_order: int
+
+
+@dataclass(frozen=True)
+class MuscleRef:
+    """What progress shows of a catalogue muscle."""
+
+    pk: int
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True)
 class Session:
     assessment_id: int
     date: date
     is_draft: bool
     pain_score: int | None
     notes: str
+
+    # Charts print every session's date several times; format each date once.
+    @cached_property
+    def short_label(self) -> str:
+        return dateformat.format(self.date, "j M")
+
+    @cached_property
+    def long_label(self) -> str:
+        return dateformat.format(self.date, "j M Y")
 
 
 @dataclass(frozen=True)
@@ -50,7 +83,7 @@ class SeverityPoint:
 
 @dataclass
 class PatternProgress:
-    pattern: Pattern
+    pattern: PatternRef
     side: str
     points: list[SeverityPoint]
 
@@ -93,7 +126,7 @@ class PatternProgress:
 
 @dataclass
 class MuscleProgress:
-    muscle: Muscle
+    muscle: MuscleRef
     over_active: int = 0
     under_active: int = 0
     last_over_active: date | None = None
@@ -144,6 +177,8 @@ def client_progress(
     """The client's sessions in [start, end], oldest first, and what was found over them.
 
     Drafts count only when `include_drafts`: trainers see them, clients never do.
+    Reads plain rows (no model instances): a client with dozens of sessions has
+    hundreds of findings, and only a few columns of each are shown.
     """
     assessments = Assessment.objects.filter(client=client)
     if not include_drafts:
@@ -152,22 +187,46 @@ def client_progress(
         assessments = assessments.filter(session_date__gte=start)
     if end:
         assessments = assessments.filter(session_date__lte=end)
+    rows = assessments.order_by("session_date", "created_at", "pk").values_list(
+        "pk", "session_date", "status", "pain_score", "notes"
+    )
     sessions = [
         Session(
-            assessment_id=a.pk,
-            date=a.session_date,
-            is_draft=a.status == Assessment.Status.DRAFT,
-            pain_score=a.pain_score,
-            notes=a.notes,
+            assessment_id=pk,
+            date=day,
+            is_draft=status == Assessment.Status.DRAFT,
+            pain_score=pain_score,
+            notes=notes,
         )
-        for a in assessments.order_by("session_date", "created_at", "pk")
+        for pk, day, status, pain_score, notes in rows
     ]
     ids = [session.assessment_id for session in sessions]
-    pattern_findings = list(
-        PatternFinding.objects.filter(assessment_id__in=ids).select_related("pattern__region")
+    # order_by() drops the models' default ordering, whose joins and sort nothing here needs.
+    pattern_findings = (
+        PatternFinding.objects.filter(assessment_id__in=ids)
+        .order_by()
+        .values_list(
+            "assessment_id",
+            "side",
+            "severity",
+            "pattern_id",
+            "pattern__name",
+            "pattern__slug",
+            "pattern__display_order",
+            "pattern__region__name",
+            "pattern__region__display_order",
+        )
+        if ids
+        else []
     )
-    muscle_findings = list(MuscleFinding.objects.filter(assessment_id__in=ids).select_related("muscle"))
-    progress = ClientProgress(
+    muscle_findings = (
+        MuscleFinding.objects.filter(assessment_id__in=ids)
+        .order_by()
+        .values_list("assessment_id", "side", "role", "muscle_id", "muscle__name", "muscle__slug")
+        if ids
+        else []
+    )
+    return ClientProgress(
         client=client,
         sessions=sessions,
         patterns=_patterns(sessions, pattern_findings),
@@ -176,15 +235,15 @@ def client_progress(
         end=end,
         include_drafts=include_drafts,
     )
-    return progress
 
 
-def _patterns(sessions: list[Session], findings: list[PatternFinding]) -> list[PatternProgress]:
+def _patterns(sessions: list[Session], findings) -> list[PatternProgress]:
     severity: dict[tuple[int, str], dict[int, int]] = defaultdict(dict)
-    patterns: dict[int, Pattern] = {}
-    for finding in findings:
-        patterns[finding.pattern_id] = finding.pattern
-        severity[(finding.pattern_id, finding.side)][finding.assessment_id] = finding.severity
+    patterns: dict[int, PatternRef] = {}
+    for assessment_id, side, level, pattern_id, name, slug, order, region, region_order in findings:
+        if pattern_id not in patterns:
+            patterns[pattern_id] = PatternRef(pattern_id, name, slug, order, region, region_order)
+        severity[(pattern_id, side)][assessment_id] = level
     result = [
         PatternProgress(
             pattern=patterns[pattern_id],
@@ -195,8 +254,8 @@ def _patterns(sessions: list[Session], findings: list[PatternFinding]) -> list[P
     ]
     result.sort(
         key=lambda p: (
-            p.pattern.region.display_order,
-            p.pattern.region.name,
+            p.pattern.region_order,
+            p.pattern.region_name,
             p.pattern.display_order,
             p.pattern.name,
             p.side,
@@ -205,22 +264,26 @@ def _patterns(sessions: list[Session], findings: list[PatternFinding]) -> list[P
     return result
 
 
-def _muscles(sessions: list[Session], findings: list[MuscleFinding]) -> list[MuscleProgress]:
+def _muscles(sessions: list[Session], findings) -> list[MuscleProgress]:
     date_of = {session.assessment_id: session.date for session in sessions}
     latest = sessions[-1].date if sessions else None
     # Counted per session, not per finding: a muscle checked under two patterns
     # in one session was still found once that day.
     seen: dict[int, set[tuple[str, int]]] = defaultdict(set)
     progress: dict[int, MuscleProgress] = {}
-    for finding in findings:
-        item = progress.setdefault(finding.muscle_id, MuscleProgress(muscle=finding.muscle, _latest=latest))
-        item.sides.add(finding.side)
-        key = (finding.role, finding.assessment_id)
-        if key in seen[finding.muscle_id]:
+    for assessment_id, side, role, muscle_id, name, slug in findings:
+        item = progress.get(muscle_id)
+        if item is None:
+            item = progress[muscle_id] = MuscleProgress(
+                muscle=MuscleRef(muscle_id, name, slug), _latest=latest
+            )
+        item.sides.add(side)
+        key = (role, assessment_id)
+        if key in seen[muscle_id]:
             continue
-        seen[finding.muscle_id].add(key)
-        when = date_of[finding.assessment_id]
-        if finding.role == Role.OVER:
+        seen[muscle_id].add(key)
+        when = date_of[assessment_id]
+        if role == Role.OVER:
             item.over_active += 1
             item.last_over_active = max(filter(None, [item.last_over_active, when]))
         else:

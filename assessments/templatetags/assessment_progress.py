@@ -4,9 +4,14 @@ The chart is drawn here, not by a JS library: it works with no script (CSP), in
 print, and for screen readers through its <title> and the table beside it.
 """
 
-from django import template
+import functools
 
-from assessments.models import Assessment, Severity
+from django import template
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from assessments.models import Severity
 from assessments.progress import PatternProgress, client_progress
 from clients.models import Client, Screening
 from clients.roles import is_trainer
@@ -16,64 +21,112 @@ register = template.Library()
 LEVELS = [(value, label) for value, label in reversed(Severity.choices)]
 
 
-@register.inclusion_tag("assessments/_severity_chart.html")
-def severity_chart(item: PatternProgress, *, compact: bool = False, id_prefix: str = "chart") -> dict:
-    # Room on the left for the severity labels, below for the dates (full size only).
-    if compact:
-        width, height, left, right, top, bottom = 240, 80, 58, 12, 10, 8
-    else:
-        width, height, left, right, top, bottom = 560, 170, 64, 24, 10, 26
+# Room on the left for the severity labels, below for the dates (full size only):
+# width, height, left, right, top, bottom.
+COMPACT = (240, 80, 58, 12, 10, 8)
+FULL = (560, 170, 64, 24, 10, 26)
+
+
+@functools.cache
+def _grid(compact: bool) -> str:
+    """The lines and labels of the severity levels: the same for every chart of a size."""
+    width, height, left, right, top, bottom = COMPACT if compact else FULL
+    plot_h = height - top - bottom
+    font = 10 if compact else 12
+    lines = []
+    for value, label in LEVELS:
+        y = round(top + (Severity.SEVERE - value) * plot_h / Severity.SEVERE, 1)
+        lines.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{y}" y2="{y}" class="chart-grid" '
+            f'stroke="#dee2e6" stroke-width="1"/>'
+            f'<text x="{left - 6}" y="{y}" dy="0.32em" text-anchor="end" class="chart-label" '
+            f'font-size="{font}" fill="#495057">{label}</text>'
+        )
+    return "".join(lines)
+
+
+@register.simple_tag
+def severity_chart(item: PatternProgress, *, compact: bool = False, id_prefix: str = "chart") -> str:
+    """An inline SVG of one pattern's severity over the sessions, with its numbers in a table.
+
+    Built as a string rather than from a template: the client page draws many charts
+    of dozens of points each, and a template node per point made it the slowest page.
+    Every text that comes from the database is escaped.
+    """
+    width, height, left, right, top, bottom = COMPACT if compact else FULL
     plot_w, plot_h = width - left - right, height - top - bottom
     count = len(item.points)
-
-    def x(index: int) -> float:
-        return left + (plot_w / 2 if count == 1 else index * plot_w / (count - 1))
-
-    def y(severity: int) -> float:
-        return top + (Severity.SEVERE - severity) * plot_h / Severity.SEVERE
-
-    points = [
-        {
-            "x": round(x(i), 1),
-            "y": round(y(point.severity), 1),
-            "label": point.label,
-            "date": point.session.date,
-            "draft": point.session.is_draft,
-        }
-        for i, point in enumerate(item.points)
-    ]
+    step = plot_w / (count - 1) if count > 1 else 0
+    radius = "3" if compact else "4.5"
+    axis_y = height - 6
+    chart_id = f"{escape(id_prefix)}-{item.pattern.pk}-{escape(item.side) or 'x'}"
+    label = escape(item.label)
+    coordinates, circles, rows = [], [], []
+    for index, point in enumerate(item.points):
+        session = point.session
+        x = round(left + (plot_w / 2 if count == 1 else index * step), 1)
+        y = round(top + (Severity.SEVERE - point.severity) * plot_h / Severity.SEVERE, 1)
+        coordinates.append(f"{x},{y}")
+        fill = "#ffffff" if session.is_draft else "#0d6efd"
+        circles.append(
+            f'<circle cx="{x}" cy="{y}" r="{radius}" stroke="#0d6efd" stroke-width="2" fill="{fill}"/>'
+        )
+        if not compact:
+            circles.append(
+                f'<text x="{x}" y="{axis_y}" text-anchor="middle" font-size="10" fill="#495057">'
+                f"{session.short_label}</text>"
+            )
+        draft = " (draft)" if session.is_draft else ""
+        rows.append(f'<tr><th scope="row">{session.long_label}{draft}</th><td>{point.label}</td></tr>')
     first, latest = item.points[0], item.points[-1]
-    summary = (
+    summary = escape(
         f"{item.label}: severity over {count} session{'s' if count != 1 else ''}, "
         f"from {first.label} on {first.session.date:%d %b %Y} "
         f"to {latest.label} on {latest.session.date:%d %b %Y} ({item.change})."
     )
-    return {
-        "item": item,
-        "chart_id": f"{id_prefix}-{item.pattern.pk}-{item.side or 'x'}",
-        "width": width,
-        "height": height,
-        "left": left,
-        "plot_right": width - right,
-        "compact": compact,
-        "points": points,
-        "polyline": " ".join(f"{p['x']},{p['y']}" for p in points),
-        "levels": [{"y": round(y(value), 1), "label": label} for value, label in LEVELS],
-        "summary": summary,
-        "axis_y": height - 6,
-    }
+    line = (
+        f'<polyline points="{" ".join(coordinates)}" fill="none" stroke="#0d6efd" stroke-width="2" '
+        f'class="chart-line"/>'
+        if count > 1
+        else ""
+    )
+    return mark_safe(  # noqa: S308 - every text from the database above went through escape().
+        f'<figure class="severity-chart{" severity-chart-compact" if compact else ""} mb-2">'
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" role="img" aria-labelledby="{chart_id}-title" class="severity-svg">'
+        f'<title id="{chart_id}-title">{summary}</title>'
+        f"{_grid(compact)}{line}{''.join(circles)}</svg>"
+        f'<details class="chart-data"><summary class="small">Numbers'
+        f'<span class="visually-hidden"> for {label}</span></summary>'
+        f'<table class="table table-sm w-auto mb-0">'
+        f'<caption class="visually-hidden">{label}: severity by session</caption>'
+        f'<thead><tr><th scope="col">Session</th><th scope="col">Severity</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></details></figure>"
+    )
+
+
+_UNSET = object()
 
 
 @register.simple_tag(takes_context=True)
 def client_assessment_panel(context, client: Client) -> dict:
-    """What the client page shows about assessments; empty for anyone but a trainer."""
+    """What the client page shows about assessments; empty for anyone but a trainer.
+
+    Three queries: the sessions listed are those of the progress, newest first, and the
+    latest screening is the page's own when it has one in context.
+    """
     request = context.get("request")
     if request is None or not is_trainer(request.user) or client.trainer_id != request.user.pk:
         return {}
-    assessments = list(Assessment.objects.filter(client=client).order_by("-session_date", "-created_at"))
-    screening = Screening.objects.filter(client=client).order_by("-screened_on", "-created_at").first()
+    progress = client_progress(client, include_drafts=True)
+    screening = context.get("screening", _UNSET)
+    if screening is _UNSET:
+        screening = Screening.objects.filter(client=client).order_by("-screened_on", "-created_at").first()
     return {
-        "assessments": assessments,
-        "progress": client_progress(client, include_drafts=True),
+        "assessments": [
+            {"session": session, "url": reverse("assessments:detail", kwargs={"pk": session.assessment_id})}
+            for session in reversed(progress.sessions)
+        ],
+        "progress": progress,
         "screening": screening,
     }
