@@ -5,17 +5,21 @@ import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
 from reports.data import Report, SummaryReport, build_progress, build_summary, report_key
+from reports.fingerprint import report_fingerprint
 from reports.models import RenderedReport, ReportDownload, ReportKind
-from reports.pdf import render_pdf
+from reports.pdf import pdf_filename, render_pdf
 
 logger = logging.getLogger(__name__)
 
+# How long a fingerprint remembers its PDF; the PDF's own row and file are checked on every hit.
+FINGERPRINT_TIMEOUT = int(timedelta(days=1).total_seconds())
 # A render that has not finished in this long is assumed lost and is queued again.
 PENDING_TIMEOUT = timedelta(minutes=10)
 
@@ -134,11 +138,58 @@ def rendered_report_request(*, request: ReportRequest, report: Report) -> Render
     return rendered_report_find(key=result.return_value)
 
 
-def report_download_record(*, user, report: Report, key: str) -> ReportDownload:
-    return ReportDownload.objects.create(
-        user=user,
+@dataclass(frozen=True)
+class CachedDownload:
+    """What serving and recording a rendered PDF needs, without the report itself."""
+
+    key: str
+    file_name: str
+    download_name: str
+    kind: str
+    client_id: int
+    assessment_id: int | None
+    includes_drafts: bool
+
+
+def _fingerprint_cache_key(fingerprint: str) -> str:
+    return f"reports:fingerprint:{fingerprint}"
+
+
+def cached_download_find(*, fingerprint: str) -> CachedDownload | None:
+    """The PDF last served for this fingerprint, if it is still ready and in storage. May query once."""
+    download = cache.get(_fingerprint_cache_key(fingerprint))
+    if download is None or rendered_report_find(key=download.key) is None:
+        return None
+    return download
+
+
+def cached_download_remember(
+    *, request: ReportRequest, fingerprint: str, report: Report, rendered: RenderedReport
+) -> CachedDownload:
+    """Describe the rendered PDF and remember it under the fingerprint taken before the build.
+
+    Remembered only when the PDF is this report's and the data did not change during the
+    build (same fingerprint after it), so a fingerprint never points at another content.
+    """
+    download = CachedDownload(
+        key=rendered.key,
+        file_name=rendered.file_name,
+        download_name=pdf_filename(report),
         kind=report.header.kind,
         **_owner_ids(report),
-        cache_key=key,
         includes_drafts=report.header.includes_drafts,
+    )
+    if rendered.key == report_key(report) and report_fingerprint(**request.task_kwargs()) == fingerprint:
+        cache.set(_fingerprint_cache_key(fingerprint), download, FINGERPRINT_TIMEOUT)
+    return download
+
+
+def cached_download_record(*, user, download: CachedDownload) -> ReportDownload:
+    return ReportDownload.objects.create(
+        user=user,
+        kind=download.kind,
+        client_id=download.client_id,
+        assessment_id=download.assessment_id,
+        cache_key=download.key,
+        includes_drafts=download.includes_drafts,
     )

@@ -8,10 +8,16 @@ from django.urls import reverse
 from assessments.models import Assessment
 from clients.models import Client
 from clients.roles import portal_client_required, trainer_required
+from reports.fingerprint import report_fingerprint
 from reports.forms import ProgressPeriodForm
 from reports.models import ReportKind
-from reports.pdf import pdf_filename
-from reports.services import ReportRequest, rendered_report_request, report_download_record
+from reports.services import (
+    ReportRequest,
+    cached_download_find,
+    cached_download_record,
+    cached_download_remember,
+    rendered_report_request,
+)
 
 HTML_TEMPLATES = {ReportKind.SUMMARY: "reports/summary.html", ReportKind.PROGRESS: "reports/progress.html"}
 
@@ -32,21 +38,28 @@ def _report_page(
 def _pdf_download(request: HttpRequest, report_request: ReportRequest) -> HttpResponse:
     """Serve the PDF from the cache, rendering it through the task backend when needed.
 
+    An unchanged report is found by its fingerprint, without building it again.
     While a real task backend renders it, answer a page that polls (htmx) until it is ready.
     """
-    report = report_request.build()
-    rendered = rendered_report_request(request=report_request, report=report)
     is_htmx = request.headers.get("HX-Request") == "true"
-    if rendered is None:
-        template = "reports/_pdf_preparing.html" if is_htmx else "reports/pdf_preparing.html"
-        return render(request, template, {"report": report, "poll_url": request.get_full_path()})
+    fingerprint = report_fingerprint(**report_request.task_kwargs())
+    download = cached_download_find(fingerprint=fingerprint)
+    if download is None:
+        report = report_request.build()
+        rendered = rendered_report_request(request=report_request, report=report)
+        if rendered is None:
+            template = "reports/_pdf_preparing.html" if is_htmx else "reports/pdf_preparing.html"
+            return render(request, template, {"report": report, "poll_url": request.get_full_path()})
+        download = cached_download_remember(
+            request=report_request, fingerprint=fingerprint, report=report, rendered=rendered
+        )
     if is_htmx:
         return render(request, "reports/_pdf_ready.html", {"download_url": request.get_full_path()})
-    report_download_record(user=request.user, report=report, key=rendered.key)
+    cached_download_record(user=request.user, download=download)
     response = FileResponse(
-        default_storage.open(rendered.file_name, "rb"),
+        default_storage.open(download.file_name, "rb"),
         as_attachment=True,
-        filename=pdf_filename(report),
+        filename=download.download_name,
         content_type="application/pdf",
     )
     response["Cache-Control"] = "no-store"

@@ -35,6 +35,21 @@ def test_unchanged_report_is_served_from_the_cache(client, progress_url, monkeyp
     assert RenderedReport.objects.count() == 1
 
 
+def test_an_unchanged_report_is_found_without_building_it_again(
+    client, progress_url, monkeypatch, django_assert_max_num_queries
+):
+    first = _pdf(client, progress_url)
+
+    def no_build(self):
+        raise AssertionError("built again")
+
+    monkeypatch.setattr("reports.services.ReportRequest.build", no_build)
+    # Session, user, role, the client, the fingerprint's six, the cached row, the download
+    # record and the audit record (with its savepoint): none grows with the sessions.
+    with django_assert_max_num_queries(14):
+        assert _pdf(client, progress_url) == first
+
+
 @pytest.mark.parametrize(
     "edit",
     [
