@@ -1,36 +1,115 @@
-"""Reading the catalogue for the assessment form, in a fixed number of queries."""
+"""Reading the catalogue for the assessment form, in a fixed number of queries.
 
-from django.db.models import Prefetch, Q
+The form shows every active pattern with all its muscles (60 patterns and some
+360 muscle rows in a grown catalogue), so it reads plain values rather than
+model instances: building ~800 model objects per request would cost more than
+the queries themselves.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
 
 from assessments.models import Side
-from imbalances.models import Pattern, PatternMuscle, RelativeSide
+from imbalances.models import Pattern, PatternMuscle, RelativeSide, Role
+
+ROLE_LABELS = dict(Role.choices)
 
 
-def form_patterns(*, keep_pattern_ids: set[int] = frozenset()) -> list[Pattern]:
+@dataclass(frozen=True, slots=True)
+class FormMuscle:
+    pk: int
+    name: str
+    is_paired: bool
+    is_active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FormLink:
+    """A pattern-muscle link as the form needs it (duck-types PatternMuscle for the helpers below)."""
+
+    pk: int
+    muscle_id: int
+    muscle: FormMuscle
+    role: str
+    side: str
+
+    def get_role_display(self) -> str:
+        return ROLE_LABELS.get(self.role, self.role)
+
+
+@dataclass(frozen=True, slots=True)
+class FormRegion:
+    pk: int
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True, slots=True)
+class FormPattern:
+    pk: int
+    name: str
+    slug: str
+    is_lateral: bool
+    is_active: bool
+    region: FormRegion
+    links: list[FormLink] = field(default_factory=list)
+
+    @property
+    def region_id(self) -> int:
+        return self.region.pk
+
+
+def form_patterns(*, keep_pattern_ids: set[int] = frozenset()) -> list[FormPattern]:
     """Active patterns, plus retired ones an existing assessment still refers to.
 
-    Each pattern carries `pattern_muscles` (with `muscle`) prefetched. Two queries.
+    Ordered by region and pattern as on the catalogue pages; each pattern's `links`
+    are ordered by role, side and muscle name. Two queries.
     """
-    return list(
+    rows = (
         Pattern.objects.filter(Q(is_active=True) | Q(pk__in=keep_pattern_ids))
-        .select_related("region")
-        .prefetch_related(
-            Prefetch(
-                "pattern_muscles",
-                queryset=PatternMuscle.objects.select_related("muscle").order_by(
-                    "role", "side", "muscle__name"
-                ),
-            )
-        )
         .order_by("region__display_order", "region__name", "display_order", "name")
+        .values_list(
+            "pk", "name", "slug", "is_lateral", "is_active", "region_id", "region__name", "region__slug"
+        )
     )
+    regions: dict[int, FormRegion] = {}
+    patterns: dict[int, FormPattern] = {}
+    for pk, name, slug, is_lateral, is_active, region_id, region_name, region_slug in rows:
+        region = regions.get(region_id)
+        if region is None:
+            region = regions[region_id] = FormRegion(region_id, region_name, region_slug)
+        patterns[pk] = FormPattern(pk, name, slug, is_lateral, is_active, region)
+    if not patterns:
+        return []
+    links = (
+        PatternMuscle.objects.filter(pattern_id__in=list(patterns))
+        .order_by("pattern_id", "role", "side", "muscle__name")
+        .values_list(
+            "pk",
+            "pattern_id",
+            "muscle_id",
+            "role",
+            "side",
+            "muscle__name",
+            "muscle__is_paired",
+            "muscle__is_active",
+        )
+    )
+    muscles: dict[int, FormMuscle] = {}
+    for pk, pattern_id, muscle_id, role, side, muscle_name, is_paired, muscle_active in links:
+        muscle = muscles.get(muscle_id)
+        if muscle is None:
+            muscle = muscles[muscle_id] = FormMuscle(muscle_id, muscle_name, is_paired, muscle_active)
+        patterns[pattern_id].links.append(FormLink(pk, muscle_id, muscle, role, side))
+    return list(patterns.values())
 
 
 def opposite(side: str) -> str:
     return {Side.LEFT: Side.RIGHT, Side.RIGHT: Side.LEFT}.get(side, side)
 
 
-def expected_muscle_side(link: PatternMuscle, pattern_side: str) -> str:
+def expected_muscle_side(link: PatternMuscle | FormLink, pattern_side: str) -> str:
     """Which side a muscle is expected on, given the side the pattern was seen on."""
     if not link.muscle.is_paired or not pattern_side:
         return Side.BOTH
@@ -41,7 +120,7 @@ def expected_muscle_side(link: PatternMuscle, pattern_side: str) -> str:
     return Side.BOTH
 
 
-def expectation_text(link: PatternMuscle) -> str:
+def expectation_text(link: PatternMuscle | FormLink) -> str:
     """'expected over-active, same side as the tilt': what the trainer confirms."""
     text = f"expected {link.get_role_display()}"
     if link.side == RelativeSide.SAME:

@@ -36,8 +36,10 @@ def update(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _form_page(request: HttpRequest, *, assessment: Assessment, client: Client) -> HttpResponse:
     if assessment.pk:
-        pattern_findings = list(assessment.pattern_findings.all())
-        muscle_findings = list(assessment.muscle_findings.select_related("muscle", "pattern"))
+        # The form reads ids and values only, so no joins; within a pattern and muscle
+        # the order by side is what the form's matching of findings to rows relies on.
+        pattern_findings = list(assessment.pattern_findings.order_by("pattern_id", "side"))
+        muscle_findings = list(assessment.muscle_findings.order_by("muscle_id", "side"))
     else:
         pattern_findings, muscle_findings = [], []
     keep = {f.pattern_id for f in pattern_findings} | {f.pattern_id for f in muscle_findings if f.pattern_id}

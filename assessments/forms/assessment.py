@@ -1,0 +1,126 @@
+"""The whole assessment page: the header form plus one block per catalogue pattern, by region."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.utils.safestring import SafeString
+
+from assessments.catalogue import FormLink, FormPattern, FormRegion, expected_muscle_side
+from assessments.forms.blocks import PatternBlockForm
+from assessments.forms.header import AssessmentHeaderForm
+from assessments.forms.render import render_blocks
+from assessments.models import Assessment, MuscleFinding, PatternFinding
+from assessments.services import MuscleFindingData, PatternFindingData
+
+
+@dataclass
+class RegionBlocks:
+    region: FormRegion
+    blocks: list[PatternBlockForm]
+
+    def html(self) -> SafeString:
+        """The region's pattern blocks, rendered without the template engine (see render.py)."""
+        return render_blocks(self.blocks)
+
+
+class AssessmentForm:
+    """The whole page: header plus pattern blocks grouped by region.
+
+    `patterns` come from `catalogue.form_patterns`; `pattern_findings` and
+    `muscle_findings` are the assessment's current rows (empty for a new one).
+    Muscle findings that no catalogue link explains any more are kept as they are.
+    """
+
+    def __init__(
+        self,
+        *,
+        data=None,
+        assessment: Assessment,
+        patterns: list[FormPattern],
+        pattern_findings: list[PatternFinding],
+        muscle_findings: list[MuscleFinding],
+    ) -> None:
+        self.header = AssessmentHeaderForm(
+            data=data,
+            instance=assessment,
+            initial={"version": assessment.version} if assessment.pk else {},
+        )
+        pattern_by_id = {f.pattern_id: f for f in pattern_findings}
+        by_pattern: dict[int | None, list[MuscleFinding]] = defaultdict(list)
+        for finding in muscle_findings:
+            by_pattern[finding.pattern_id].append(finding)
+
+        self.kept_muscle_findings: list[MuscleFinding] = list(by_pattern.pop(None, []))
+        self.regions: list[RegionBlocks] = []
+        self.blocks: list[PatternBlockForm] = []
+        for pattern in patterns:
+            if not pattern.is_active and pattern.pk not in pattern_by_id:
+                continue
+            pattern_finding = pattern_by_id.get(pattern.pk)
+            initial, links, unmatched = _initial_for(pattern, pattern_finding, by_pattern.pop(pattern.pk, []))
+            self.kept_muscle_findings.extend(unmatched)
+            block = PatternBlockForm(data=data, pattern=pattern, links=links, initial=initial)
+            self.blocks.append(block)
+            if not self.regions or self.regions[-1].region.pk != pattern.region_id:
+                self.regions.append(RegionBlocks(region=pattern.region, blocks=[]))
+            self.regions[-1].blocks.append(block)
+        for leftovers in by_pattern.values():
+            self.kept_muscle_findings.extend(leftovers)
+
+    def is_valid(self) -> bool:
+        # Validate every block, not just up to the first bad one, so all errors show.
+        results = [self.header.is_valid(), *(block.is_valid() for block in self.blocks)]
+        return all(results)
+
+    @property
+    def blocks_with_errors(self) -> list[PatternBlockForm]:
+        return [block for block in self.blocks if block.errors]
+
+    def header_data(self) -> dict:
+        return {name: self.header.cleaned_data.get(name) for name in ("session_date", "notes", "pain_score")}
+
+    def expected_version(self) -> int | None:
+        return self.header.cleaned_data.get("version")
+
+    def pattern_findings(self) -> list[PatternFindingData]:
+        return [f for block in self.blocks if (f := block.pattern_finding()) is not None]
+
+    def muscle_findings(self) -> list[MuscleFindingData]:
+        found = [f for block in self.blocks for f in block.muscle_findings()]
+        found += [
+            MuscleFindingData(
+                muscle_id=f.muscle_id, role=f.role, side=f.side, pattern_id=f.pattern_id, note=f.note
+            )
+            for f in self.kept_muscle_findings
+        ]
+        return found
+
+
+def _initial_for(
+    pattern: FormPattern, finding: PatternFinding | None, muscle_findings: list[MuscleFinding]
+) -> tuple[dict, list[FormLink], list[MuscleFinding]]:
+    """Initial values from stored findings, the links to show, and findings no link explains."""
+    links = pattern.links
+    initial: dict = {}
+    if finding is not None:
+        initial.update(severity=finding.severity, side=finding.side, note=finding.note)
+    pattern_side = finding.side if finding else ""
+    unmatched = []
+    used: set[int] = set()
+    for muscle_finding in muscle_findings:
+        candidates = [
+            link for link in links if link.muscle_id == muscle_finding.muscle_id and link.pk not in used
+        ]
+        candidates.sort(key=lambda link: expected_muscle_side(link, pattern_side) != muscle_finding.side)
+        if not candidates:
+            unmatched.append(muscle_finding)
+            continue
+        link = candidates[0]
+        used.add(link.pk)
+        expected = expected_muscle_side(link, pattern_side)
+        initial[f"m{link.pk}-confirmed"] = True
+        initial[f"m{link.pk}-role"] = muscle_finding.role
+        initial[f"m{link.pk}-side"] = "" if muscle_finding.side == expected else muscle_finding.side
+    # Retired muscles leave new forms but stay where they were recorded.
+    links = [link for link in links if link.muscle.is_active or link.pk in used]
+    return initial, links, unmatched

@@ -1,0 +1,205 @@
+"""One pattern's part of the assessment form: severity, side, note and its catalogue muscles.
+
+A grown catalogue puts 60 patterns and some 360 muscle rows (over 1,200 inputs) on
+one page. A Django `Form` per pattern with a `Field` per input cost most of a
+second per request to build, clean and render, so a block is a light form-like
+object: each input is validated by a shared, stateless Django field (the same
+rules and messages as before), and the page's HTML comes from `render.py`.
+"""
+
+from dataclasses import dataclass
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict, ErrorList
+
+from assessments.catalogue import FormLink, FormPattern, expected_muscle_side
+from assessments.models import Severity, Side
+from assessments.services import MuscleFindingData, PatternFindingData
+from imbalances.models import Role
+
+PATTERN_SIDES = [("", "choose a side"), (Side.LEFT, "left"), (Side.RIGHT, "right")]
+MUSCLE_SIDES = [("", "side as expected"), *Side.choices]
+
+# Fields validate values and hold no per-form state, so one of each serves every block.
+SEVERITY = forms.TypedChoiceField(
+    choices=Severity.choices, coerce=int, empty_value=Severity.NONE, required=False
+)
+PATTERN_SIDE = forms.ChoiceField(choices=PATTERN_SIDES, required=False)
+NOTE = forms.CharField(max_length=500, required=False)
+CONFIRMED = forms.BooleanField(required=False)
+ROLE = forms.ChoiceField(choices=Role.choices, required=False)
+MUSCLE_SIDE = forms.ChoiceField(choices=MUSCLE_SIDES, required=False)
+CHECKBOX = forms.CheckboxInput()
+
+# Values a muscle row's selects accept as they are; anything else goes through the field.
+ROLE_VALUES = frozenset(["", *Role.values])
+MUSCLE_SIDE_VALUES = frozenset(["", *Side.values])
+
+
+@dataclass(frozen=True, slots=True)
+class MuscleRow:
+    """A catalogue muscle under its pattern, and the names of its three inputs."""
+
+    link: FormLink
+    confirmed: str
+    role: str
+    side: str
+
+
+class PatternBlockForm:
+    """Validates one pattern block of the POST like a Django form with prefix `p<pattern pk>`.
+
+    Field names (unprefixed): `severity`, `side` (lateral patterns only), `note`, and
+    for each catalogue muscle link `m<link pk>-confirmed`, `-role` and `-side`.
+    """
+
+    def __init__(
+        self, *, data=None, pattern: FormPattern, links: list[FormLink], initial: dict | None = None
+    ) -> None:
+        self.prefix = f"p{pattern.pk}"
+        self.pattern = pattern
+        self.links = links
+        self.data = data
+        self.is_bound = data is not None
+        self.initial = initial or {}
+        self.rows = [
+            MuscleRow(link, f"m{link.pk}-confirmed", f"m{link.pk}-role", f"m{link.pk}-side") for link in links
+        ]
+        self._errors: ErrorDict | None = None
+        self.cleaned_data: dict = {}
+
+    def add_prefix(self, name: str) -> str:
+        return f"{self.prefix}-{name}"
+
+    @property
+    def fields(self) -> dict[str, forms.Field]:
+        """Every input's unprefixed name with the field that validates it."""
+        fields: dict[str, forms.Field] = {"severity": SEVERITY}
+        if self.pattern.is_lateral:
+            fields["side"] = PATTERN_SIDE
+        fields["note"] = NOTE
+        for row in self.rows:
+            fields.update({row.confirmed: CONFIRMED, row.role: ROLE, row.side: MUSCLE_SIDE})
+        return fields
+
+    # --- values as the page shows them -------------------------------------------
+
+    def value(self, name: str, default=None):
+        """What the input shows: the posted value on a bound form, else the initial one."""
+        if self.is_bound:
+            if name.endswith("-confirmed"):
+                return CHECKBOX.value_from_datadict(self.data, None, self.add_prefix(name))
+            return self.data.get(self.add_prefix(name))
+        return self.initial.get(name, default)
+
+    @property
+    def is_open(self) -> bool:
+        """Open on the page when something was found here or needs fixing."""
+        if self.errors:
+            return True
+        value = self.value("severity", Severity.NONE)
+        try:
+            return int(value or 0) > Severity.NONE
+        except (TypeError, ValueError):
+            return True
+
+    # --- validation ------------------------------------------------------------
+
+    @property
+    def errors(self) -> ErrorDict:
+        if self._errors is None:
+            self.full_clean()
+        return self._errors
+
+    def is_valid(self) -> bool:
+        return self.is_bound and not self.errors
+
+    def non_field_errors(self) -> ErrorList:
+        return self.errors.get("__all__", ErrorList(error_class="nonfield"))
+
+    def add_error(self, name: str | None, message: str) -> None:
+        key = name or "__all__"
+        self._errors.setdefault(key, ErrorList(error_class="nonfield" if name is None else None))
+        self._errors[key].append(message)
+        self.cleaned_data.pop(key, None)
+
+    def full_clean(self) -> None:
+        self._errors = ErrorDict()
+        self.cleaned_data = {}
+        if not self.is_bound:
+            return
+        self._clean_with("severity", SEVERITY)
+        if self.pattern.is_lateral:
+            self._clean_with("side", PATTERN_SIDE)
+        self._clean_with("note", NOTE)
+        data, cleaned = self.data, self.cleaned_data
+        for row in self.rows:
+            cleaned[row.confirmed] = CONFIRMED.clean(self.value(row.confirmed))
+            # Most posts hold a known choice: check it directly, and leave the
+            # rest (including Django's messages) to the field.
+            role = data.get(self.add_prefix(row.role))
+            if role is None or (type(role) is str and role in ROLE_VALUES):
+                cleaned[row.role] = role or ""
+            else:
+                self._clean_with(row.role, ROLE)
+            side = data.get(self.add_prefix(row.side))
+            if side is None or (type(side) is str and side in MUSCLE_SIDE_VALUES):
+                cleaned[row.side] = side or ""
+            else:
+                self._clean_with(row.side, MUSCLE_SIDE)
+        self.clean()
+
+    def _clean_with(self, name: str, field: forms.Field) -> None:
+        try:
+            self.cleaned_data[name] = field.clean(self.value(name))
+        except ValidationError as error:
+            self._errors[name] = ErrorList(error.messages)
+
+    def clean(self) -> None:
+        data = self.cleaned_data
+        severity = data.get("severity") or Severity.NONE
+        if self.pattern.is_lateral:
+            if severity > Severity.NONE and not data.get("side"):
+                self.add_error("side", "Choose the side this pattern was seen on.")
+        elif self.data.get(self.add_prefix("side")):
+            self.add_error(None, f"{self.pattern.name} has no side; leave the side out.")
+        confirmed = any(data.get(row.confirmed) for row in self.rows)
+        if confirmed and severity == Severity.NONE and "severity" not in self._errors:
+            self.add_error(
+                "severity",
+                "Choose a severity: muscles are recorded only under a pattern that was seen.",
+            )
+
+    # --- what a valid block records ----------------------------------------------
+
+    def pattern_finding(self) -> PatternFindingData | None:
+        severity = self.cleaned_data.get("severity") or Severity.NONE
+        if severity == Severity.NONE:
+            return None
+        return PatternFindingData(
+            pattern_id=self.pattern.pk,
+            severity=severity,
+            side=self.cleaned_data.get("side", "") if self.pattern.is_lateral else "",
+            note=self.cleaned_data.get("note", ""),
+        )
+
+    def muscle_findings(self) -> list[MuscleFindingData]:
+        finding = self.pattern_finding()
+        if finding is None:
+            return []
+        found = []
+        for row in self.rows:
+            if not self.cleaned_data.get(row.confirmed):
+                continue
+            link = row.link
+            side = self.cleaned_data.get(row.side) or expected_muscle_side(link, finding.side)
+            found.append(
+                MuscleFindingData(
+                    muscle_id=link.muscle_id,
+                    role=self.cleaned_data.get(row.role) or link.role,
+                    side=side,
+                    pattern_id=self.pattern.pk,
+                )
+            )
+        return found
