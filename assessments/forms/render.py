@@ -8,6 +8,7 @@ errors) that `{% include %}`-ing a block template with Django widgets did. Every
 value is escaped with `html.escape`, as the template engine does.
 """
 
+from functools import lru_cache
 from html import escape
 from urllib.parse import quote
 
@@ -21,6 +22,8 @@ from assessments.models import Severity
 from imbalances.models import Role
 
 SLUG_PLACEHOLDER = "pattern-slug-placeholder"
+# Stands for a row's values in its cached markup; a private-use character no name holds.
+MARK = "\ue000"
 NO_MUSCLES = "The catalogue lists no muscles for this pattern."
 
 
@@ -152,33 +155,55 @@ def render_block(block: PatternBlockForm, *, pattern_url: str | None = None) -> 
 
 
 def _muscle_row(block: PatternBlockForm, row: MuscleRow, errors) -> str:
+    checked = block.value(row.confirmed)
+    checked = "" if checked is False or checked is None or checked == "" else " checked"
+    role = ROLE_OPTIONS.html(block.value(row.role, row.link.role))
+    side = MUSCLE_SIDE_OPTIONS.html(block.value(row.side))
+    if row.role in errors or row.side in errors:
+        return _muscle_row_html(
+            block.prefix, row, checked, role, side, errors.get(row.role), errors.get(row.side)
+        )
+    parts = _row_parts(block.prefix, row)
+    if len(parts) != 4:  # a name held the marker: no shortcut
+        return _muscle_row_html(block.prefix, row, checked, role, side, None, None)
+    return f"{parts[0]}{checked}{parts[1]}{role}{parts[2]}{side}{parts[3]}"
+
+
+@lru_cache(maxsize=8192)
+def _row_parts(prefix: str, row: MuscleRow) -> list[str]:
+    """A valid row's markup around its three values: the same for every request until the catalogue changes.
+
+    Keyed by the row's catalogue values, so an edited muscle or link is a new key.
+    """
+    return _muscle_row_html(prefix, row, MARK, MARK, MARK, None, None).split(MARK)
+
+
+def _muscle_row_html(
+    prefix: str, row: MuscleRow, checked: str, role: str, side: str, role_errors, side_errors
+) -> str:
+    """A muscle row; `checked` is " checked" or "", `role` and `side` are the selects' options."""
     link = row.link
-    prefix = block.prefix
     muscle = escape(link.muscle.name)
     confirmed_id = f"id_{prefix}-{row.confirmed}"
     role_id = f"id_{prefix}-{row.role}"
     side_id = f"id_{prefix}-{row.side}"
-    role_invalid, role_aria, role_message = _invalid(errors.get(row.role), role_id)
-    side_invalid, side_aria, side_message = _invalid(errors.get(row.side), side_id)
-    checked = block.value(row.confirmed)
-    checked = not (checked is False or checked is None or checked == "")
+    role_invalid, role_aria, role_message = _invalid(role_errors, role_id)
+    side_invalid, side_aria, side_message = _invalid(side_errors, side_id)
     retired = "" if link.muscle.is_active else ' <span class="badge text-bg-secondary">retired</span>'
     return (
         '<li class="muscle-row py-2 border-bottom">\n<div class="form-check">\n'
         f'<input type="checkbox" name="{prefix}-{row.confirmed}" class="form-check-input"'
-        f' data-muscle-found="" id="{confirmed_id}"{" checked" if checked else ""}>\n'
+        f' data-muscle-found="" id="{confirmed_id}"{checked}>\n'
         f'<label class="form-check-label" for="{confirmed_id}">\n'
         f"<strong>{muscle}</strong>: {escape(expectation_text(link))}{retired}\n</label>\n</div>\n"
         '<div class="muscle-adjust d-flex flex-wrap gap-2 mt-1">\n<div>\n'
         f'<label class="visually-hidden" for="{role_id}">{muscle}: observed as</label>\n'
         f'<select name="{prefix}-{row.role}" class="form-select form-select-sm{role_invalid}"'
-        f' data-muscle-adjust=""{role_aria} id="{role_id}">'
-        f"{ROLE_OPTIONS.html(block.value(row.role, link.role))}</select>\n"
+        f' data-muscle-adjust=""{role_aria} id="{role_id}">{role}</select>\n'
         "</div>\n<div>\n"
         f'<label class="visually-hidden" for="{side_id}">{muscle}: observed side</label>\n'
         f'<select name="{prefix}-{row.side}" class="form-select form-select-sm{side_invalid}"'
-        f' data-muscle-adjust=""{side_aria} id="{side_id}">'
-        f"{MUSCLE_SIDE_OPTIONS.html(block.value(row.side))}</select>\n"
+        f' data-muscle-adjust=""{side_aria} id="{side_id}">{side}</select>\n'
         f"</div>\n</div>\n{role_message}{side_message}</li>\n"
     )
 
