@@ -8,7 +8,7 @@ from django.utils.safestring import SafeString
 from assessments.catalogue import FormLink, FormPattern, FormRegion, expected_muscle_side
 from assessments.forms.blocks import PatternBlockForm
 from assessments.forms.header import AssessmentHeaderForm
-from assessments.forms.render import render_blocks
+from assessments.forms.render import render_blocks, render_header
 from assessments.models import Assessment, MuscleFinding, PatternFinding
 from assessments.services import MuscleFindingData, PatternFindingData
 
@@ -66,6 +66,9 @@ class AssessmentForm:
             self.regions[-1].blocks.append(block)
         for leftovers in by_pattern.values():
             self.kept_muscle_findings.extend(leftovers)
+
+    def header_html(self) -> SafeString:
+        return render_header(self.header)
 
     def is_valid(self) -> bool:
         # Validate every block, not just up to the first bad one, so all errors show.

@@ -12,12 +12,15 @@ from functools import lru_cache
 from html import escape
 from urllib.parse import quote
 
-from django.forms.utils import ErrorList
+from django import forms
+from django.forms import BoundField
+from django.forms.utils import ErrorList, flatatt
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from assessments.catalogue import expectation_text
 from assessments.forms.blocks import MUSCLE_SIDES, PATTERN_SIDES, MuscleRow, PatternBlockForm
+from assessments.forms.header import AssessmentHeaderForm
 from assessments.models import Severity
 from imbalances.models import Role
 
@@ -223,3 +226,49 @@ def render_blocks(blocks: list[PatternBlockForm]) -> SafeString:
     return SafeString(
         "".join(render_block(block, pattern_url=url_for(block.pattern.slug)) for block in blocks)
     )
+
+
+HEADER_FIELDS = (("session_date", "dateinput"), ("pain_score", "numberinput"), ("notes", "textarea"))
+
+
+def render_header(form: AssessmentHeaderForm) -> SafeString:
+    """The session fields as crispy's Bootstrap 5 layout wrote them, without its dozens of templates.
+
+    Attributes, values and aria links come from Django's own BoundField and widget methods.
+    """
+    out = [_header_field(form[name], css) for name, css in HEADER_FIELDS]
+    version = form["version"]
+    value = version.field.widget.format_value(version.value())
+    value = "" if value is None else f' value="{escape(str(value))}"'
+    out.append(f'<input type="hidden" name="{version.html_name}"{value} id="{version.auto_id}">\n')
+    return SafeString("".join(out))
+
+
+def _header_field(field: BoundField, css: str) -> str:
+    widget = field.field.widget
+    auto_id = field.auto_id
+    errors = field.errors
+    css = f"{css} form-control is-invalid" if errors else f"{css} form-control"
+    attrs = field.build_widget_attrs({**widget.attrs, "class": css})
+    attrs["id"] = auto_id
+    value = widget.format_value(field.value())
+    if isinstance(widget, forms.Textarea):
+        control = f'<textarea name="{field.html_name}"{flatatt(attrs)}>\n{escape(value or "")}</textarea>'
+    else:
+        value = "" if value is None else f' value="{escape(str(value))}"'
+        control = f'<input type="{widget.input_type}" name="{field.html_name}"{value}{flatatt(attrs)}>'
+    required = field.field.required
+    label = (
+        f'<label for="{auto_id}" class="form-label{" requiredField" if required else ""}">'
+        f"{escape(str(field.label))}{'<span class="asteriskField">*</span>' if required else ''}</label>"
+    )
+    messages = "".join(
+        f'<span id="error_{index}_{auto_id}"><strong>{escape(str(error))}</strong></span>'
+        for index, error in enumerate(errors, start=1)
+    )
+    if messages:
+        messages = f'<div id="{auto_id}_error" class="invalid-feedback">{messages}</div>'
+    help_text = field.help_text
+    if help_text:
+        help_text = f'<div id="{auto_id}_helptext" class="form-text">{escape(str(help_text))}</div>'
+    return f'<div id="div_{auto_id}" class="mb-3">{label} {control} {messages}{help_text}</div>\n'
