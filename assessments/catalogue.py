@@ -52,6 +52,8 @@ class FormPattern:
     is_active: bool
     region: FormRegion
     links: list[FormLink] = field(default_factory=list)
+    # The form's per-link row objects, kept as long as this catalogue read is reused.
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def region_id(self) -> int:

@@ -3,6 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.utils.datastructures import MultiValueDict
 from django.utils.safestring import SafeString
 
 from assessments.catalogue import FormLink, FormPattern, FormRegion, expected_muscle_side
@@ -45,6 +46,12 @@ class AssessmentForm:
             instance=assessment,
             initial={"version": assessment.version} if assessment.pk else {},
         )
+        # Blocks read the post with plain dict lookups (the last value of each name, as
+        # QueryDict.get gives): over a thousand of them per post.
+        block_data = data
+        if isinstance(data, MultiValueDict):
+            # As MultiValueDict.__getitem__ reads its lists, without a method call per name.
+            block_data = {name: values[-1] if values else [] for name, values in dict.items(data)}
         pattern_by_id = {f.pattern_id: f for f in pattern_findings}
         by_pattern: dict[int | None, list[MuscleFinding]] = defaultdict(list)
         for finding in muscle_findings:
@@ -59,7 +66,7 @@ class AssessmentForm:
             pattern_finding = pattern_by_id.get(pattern.pk)
             initial, links, unmatched = _initial_for(pattern, pattern_finding, by_pattern.pop(pattern.pk, []))
             self.kept_muscle_findings.extend(unmatched)
-            block = PatternBlockForm(data=data, pattern=pattern, links=links, initial=initial)
+            block = PatternBlockForm(data=block_data, pattern=pattern, links=links, initial=initial)
             self.blocks.append(block)
             if not self.regions or self.regions[-1].region.pk != pattern.region_id:
                 self.regions.append(RegionBlocks(region=pattern.region, blocks=[]))

@@ -30,7 +30,7 @@ NOTE = forms.CharField(max_length=500, required=False)
 CONFIRMED = forms.BooleanField(required=False)
 ROLE = forms.ChoiceField(choices=Role.choices, required=False)
 MUSCLE_SIDE = forms.ChoiceField(choices=MUSCLE_SIDES, required=False)
-CHECKBOX = forms.CheckboxInput()
+CHECKBOX_STRINGS = {"true": True, "false": False}
 
 # Values a muscle row's selects accept as they are; anything else goes through the field.
 ROLE_VALUES = frozenset(["", *Role.values])
@@ -45,6 +45,10 @@ class MuscleRow:
     confirmed: str
     role: str
     side: str
+    # The same names with the block's prefix, as they are posted.
+    confirmed_key: str
+    role_key: str
+    side_key: str
 
 
 class PatternBlockForm:
@@ -63,9 +67,8 @@ class PatternBlockForm:
         self.data = data
         self.is_bound = data is not None
         self.initial = initial or {}
-        self.rows = [
-            MuscleRow(link, f"m{link.pk}-confirmed", f"m{link.pk}-role", f"m{link.pk}-side") for link in links
-        ]
+        memo = pattern.memo
+        self.rows = [memo.get(link.pk) or memo.setdefault(link.pk, _row(self.prefix, link)) for link in links]
         self._errors: ErrorDict | None = None
         self.cleaned_data: dict = {}
 
@@ -89,7 +92,7 @@ class PatternBlockForm:
         """What the input shows: the posted value on a bound form, else the initial one."""
         if self.is_bound:
             if name.endswith("-confirmed"):
-                return CHECKBOX.value_from_datadict(self.data, None, self.add_prefix(name))
+                return _checked(self.data, self.add_prefix(name))
             return self.data.get(self.add_prefix(name))
         return self.initial.get(name, default)
 
@@ -135,15 +138,16 @@ class PatternBlockForm:
         self._clean_with("note", NOTE)
         data, cleaned = self.data, self.cleaned_data
         for row in self.rows:
-            cleaned[row.confirmed] = CONFIRMED.clean(self.value(row.confirmed))
+            # A checkbox cleans to what its widget reads: BooleanField adds nothing when optional.
+            cleaned[row.confirmed] = _checked(data, row.confirmed_key)
             # Most posts hold a known choice: check it directly, and leave the
             # rest (including Django's messages) to the field.
-            role = data.get(self.add_prefix(row.role))
+            role = data.get(row.role_key)
             if role is None or (type(role) is str and role in ROLE_VALUES):
                 cleaned[row.role] = role or ""
             else:
                 self._clean_with(row.role, ROLE)
-            side = data.get(self.add_prefix(row.side))
+            side = data.get(row.side_key)
             if side is None or (type(side) is str and side in MUSCLE_SIDE_VALUES):
                 cleaned[row.side] = side or ""
             else:
@@ -203,3 +207,26 @@ class PatternBlockForm:
                 )
             )
         return found
+
+
+def _checked(data, key: str) -> bool:
+    """Whether a checkbox was posted ticked: CheckboxInput.value_from_datadict, inlined for speed."""
+    if key not in data:
+        return False
+    value = data.get(key)
+    if isinstance(value, str):
+        value = CHECKBOX_STRINGS.get(value.lower(), value)
+    return bool(value)
+
+
+def _row(prefix: str, link: FormLink) -> MuscleRow:
+    name = f"m{link.pk}"
+    return MuscleRow(
+        link,
+        f"{name}-confirmed",
+        f"{name}-role",
+        f"{name}-side",
+        f"{prefix}-{name}-confirmed",
+        f"{prefix}-{name}-role",
+        f"{prefix}-{name}-side",
+    )
