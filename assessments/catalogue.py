@@ -52,7 +52,7 @@ class FormPattern:
     is_active: bool
     region: FormRegion
     links: list[FormLink] = field(default_factory=list)
-    # The form's per-link row objects, kept as long as this catalogue read is reused.
+    # The form's per-link rows and untouched markup, kept as long as this catalogue read is reused.
     memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property

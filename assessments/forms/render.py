@@ -223,9 +223,20 @@ def pattern_url_maker():
 
 def render_blocks(blocks: list[PatternBlockForm]) -> SafeString:
     url_for = pattern_url_maker()
-    return SafeString(
-        "".join(render_block(block, pattern_url=url_for(block.pattern.slug)) for block in blocks)
-    )
+    out = []
+    for block in blocks:
+        url = url_for(block.pattern.slug)
+        if block.is_bound or block.initial:
+            out.append(render_block(block, pattern_url=url))
+            continue
+        # A pattern with nothing recorded looks the same on every form: keep its markup
+        # with the catalogue read it came from (most blocks on a page are like this).
+        key = ("untouched", url, tuple(row.link.pk for row in block.rows))
+        html = block.pattern.memo.get(key)
+        if html is None:
+            html = block.pattern.memo[key] = render_block(block, pattern_url=url)
+        out.append(html)
+    return SafeString("".join(out))
 
 
 HEADER_FIELDS = (("session_date", "dateinput"), ("pain_score", "numberinput"), ("notes", "textarea"))

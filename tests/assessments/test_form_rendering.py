@@ -86,7 +86,9 @@ def test_catalogue_names_are_escaped(signed_in, create_url, catalogue):
     assert "Tilt &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
 
 
-def test_an_edit_form_shows_the_stored_muscle_rows(signed_in, client_record, catalogue):
+def test_an_edit_form_shows_the_stored_muscle_rows(signed_in, create_url, client_record, catalogue):
+    # A new form first, so that the untouched blocks' markup is cached before the edit form.
+    assert "data-pattern-details open" not in signed_in.get(create_url).content.decode()
     assessment = factories.AssessmentFactory(client=client_record)
     factories.PatternFindingFactory(assessment=assessment, pattern=catalogue.turn, severity=2, side="right")
     factories.MuscleFindingFactory(
