@@ -17,6 +17,11 @@ def screening_due_before() -> date:
     return timezone.localdate() - SCREENING_VALID_FOR
 
 
+def screening_needs_attention(needs_clearance: bool | None, screened_on: date | None) -> bool:
+    """The Python twin of ClientQuerySet.needing_attention(), for rows already fetched."""
+    return bool(needs_clearance) or screened_on is None or screened_on < screening_due_before()
+
+
 class ClientQuerySet(models.QuerySet):
     def for_trainer(self, user) -> "ClientQuerySet":
         """The clients this user may see as their trainer; none for anyone else."""
@@ -36,12 +41,21 @@ class ClientQuerySet(models.QuerySet):
     def with_activity(self) -> "ClientQuerySet":
         """Adds the number and latest date of assessments, and orders by latest activity.
 
+        Correlated subqueries rather than a join and GROUP BY: each reads one client's index
+        entries, and a count() for pagination can leave them out.
         Goes through the reverse relation so that this app never imports the assessments app.
         """
+        per_client = (
+            self.model._meta.get_field("assessments")
+            .related_model.objects.filter(client=OuterRef("pk"))
+            .order_by()
+            .values("client")
+        )
+        latest = Subquery(per_client.annotate(latest=Max("session_date")).values("latest"))
         return self.annotate(
-            assessment_count=Count("assessments"),
-            latest_assessment_on=Max("assessments__session_date"),
-            last_activity_on=Coalesce(Max("assessments__session_date"), TruncDate("updated_at")),
+            assessment_count=Coalesce(Subquery(per_client.annotate(n=Count("pk")).values("n")), 0),
+            latest_assessment_on=latest,
+            last_activity_on=Coalesce(latest, TruncDate("updated_at")),
         ).order_by(F("last_activity_on").desc(), "-updated_at", "pk")
 
     def with_screening_status(self) -> "ClientQuerySet":

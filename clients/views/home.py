@@ -1,7 +1,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from clients.models import Client
+from clients.models import Client, screening_needs_attention
 from clients.roles import is_portal_client, is_trainer, trainer_required
 
 DASHBOARD_ROWS = 8
@@ -21,13 +21,25 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @trainer_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """Recent clients and those whose screening needs attention: two queries, however many clients."""
-    clients = Client.objects.for_trainer(request.user).active().with_activity().with_screening_status()
+    """Recent clients and those whose screening needs attention: one query, however many clients.
+
+    A trainer has about a hundred active clients: fetching them all once, already in activity
+    order, and splitting in Python costs less than aggregating their assessments twice.
+    """
+    clients = list(
+        Client.objects.for_trainer(request.user)
+        .active()
+        .with_activity()
+        .with_screening_status()
+        .only("first_name", "last_name", "updated_at")
+    )
+    attention = [
+        c
+        for c in clients
+        if screening_needs_attention(c.latest_screening_needs_clearance, c.latest_screened_on)
+    ]
     return render(
         request,
         "clients/dashboard.html",
-        {
-            "recent_clients": clients[:DASHBOARD_ROWS],
-            "attention_clients": clients.needing_attention()[:DASHBOARD_ROWS],
-        },
+        {"recent_clients": clients[:DASHBOARD_ROWS], "attention_clients": attention[:DASHBOARD_ROWS]},
     )
