@@ -1,9 +1,12 @@
 """The public catalogue: the pages that PDFs link to. No login needed."""
 
+from collections.abc import Callable
+
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
 from .models import Muscle, Pattern, PatternMuscle, Region, Role
 
@@ -14,16 +17,33 @@ def _split_by_role(rows: list[PatternMuscle]) -> tuple[list[PatternMuscle], list
     return [row for row in rows if row.role == Role.OVER], [row for row in rows if row.role == Role.UNDER]
 
 
+def _url_maker(name: str) -> Callable[[str], str]:
+    """Builds the URL of the page `name` for a slug, reversing only once."""
+    placeholder = "slug-placeholder"
+    url = reverse(name, kwargs={"slug": placeholder})
+    return lambda slug: url.replace(placeholder, slug)
+
+
 @login_not_required
 def index(request: HttpRequest) -> HttpResponse:
     """Regions with their patterns, every muscle, the glossary and an optional search (`?q=`)."""
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
-    regions = Region.objects.prefetch_related(
-        Prefetch("patterns", queryset=Pattern.objects.order_by("display_order", "name"))
+    regions = list(
+        Region.objects.prefetch_related(
+            Prefetch("patterns", queryset=Pattern.objects.order_by("display_order", "name"))
+        )
     )
+    muscles = list(Muscle.objects.order_by("name"))
+    # Hundreds of links: one reverse per kind of page instead of one per link.
+    pattern_url, muscle_url = _url_maker("imbalances:pattern"), _url_maker("imbalances:muscle")
+    for region in regions:
+        for pattern in region.patterns.all():
+            pattern.url = pattern_url(pattern.slug)
+    for muscle in muscles:
+        muscle.url = muscle_url(muscle.slug)
     context = {
         "regions": regions,
-        "muscles": Muscle.objects.order_by("name"),
+        "muscles": muscles,
         "query": query,
     }
     if query:
