@@ -19,12 +19,17 @@ def is_trainer(user) -> bool:
 
 
 def is_portal_client(user) -> bool:
+    """May query once per request. The client record, with its trainer, is kept on the
+    user (`user.client_profile`), so portal views need not fetch it again."""
     if not user.is_authenticated or not user.is_active:
         return False
     from clients.models import Client
 
     if not hasattr(user, "_is_portal_client"):
-        user._is_portal_client = Client.objects.filter(portal_user=user).exists()
+        profile = Client.objects.select_related("trainer").filter(portal_user=user).first()
+        user._is_portal_client = profile is not None
+        if profile is not None:
+            user.client_profile = profile
     return user._is_portal_client
 
 
