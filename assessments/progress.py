@@ -22,6 +22,15 @@ class Change(StrEnum):
     WORSE = "worse"
     SAME = "same"
 
+    @classmethod
+    def between(cls, first: int, latest: int) -> "Change":
+        """From a first severity to a latest one (absent counts as none)."""
+        if latest < first:
+            return cls.BETTER
+        if latest > first:
+            return cls.WORSE
+        return cls.SAME
+
 
 class Since(StrEnum):
     """A pattern's state at the latest session compared with the one before."""
@@ -101,12 +110,8 @@ class PatternProgress:
 
     @property
     def change(self) -> Change:
-        """From the first session of the period to the latest (absent counts as none)."""
-        if self.latest < self.first:
-            return Change.BETTER
-        if self.latest > self.first:
-            return Change.WORSE
-        return Change.SAME
+        """From the first session of the period to the latest."""
+        return Change.between(self.first, self.latest)
 
     @property
     def since_previous(self) -> Since:
