@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Assessment, MuscleFinding, PatternFinding, Severity
+from assessments.progress import Change
 from clients.models import Client
 from imbalances.models import Muscle, Pattern, Role
 from reports.charts import SeverityChart, severity_chart
@@ -89,7 +90,7 @@ class PatternProgress:
     side: str
     first_severity: str
     latest_severity: str
-    trend: str  # "better", "worse" or "same"
+    trend: Change
     sessions: int
     chart: SeverityChart
 
@@ -264,14 +265,6 @@ def build_summary(assessment_id: int) -> SummaryReport:
     )
 
 
-def _trend(first: int, latest: int) -> str:
-    if latest < first:
-        return "better"
-    if latest > first:
-        return "worse"
-    return "same"
-
-
 def _pattern_progress(sessions: list[SessionEntry], refs: _Refs) -> list[PatternProgress]:
     """One series per pattern and side over every session; a session that did not
     record the pattern counts as none (patterns at "none" are not stored), as in
@@ -293,7 +286,7 @@ def _pattern_progress(sessions: list[SessionEntry], refs: _Refs) -> list[Pattern
                 side=side,
                 first_severity=Severity(first).label,
                 latest_severity=Severity(latest).label,
-                trend=_trend(first, latest),
+                trend=Change.between(first, latest),
                 sessions=len(by_session),
                 chart=severity_chart(points),
             )
@@ -319,6 +312,20 @@ def _muscle_tallies(sessions: list[SessionEntry]) -> list[MuscleTally]:
     ]
 
 
+def progress_assessments(
+    client_id: int, *, start: date | None, end: date | None, include_drafts: bool
+) -> QuerySet[Assessment]:
+    """The assessments a progress report covers."""
+    assessments = Assessment.objects.filter(client_id=client_id)
+    if not include_drafts:
+        assessments = assessments.final()
+    if start:
+        assessments = assessments.filter(session_date__gte=start)
+    if end:
+        assessments = assessments.filter(session_date__lte=end)
+    return assessments
+
+
 def build_progress(
     client_id: int, *, start: date | None = None, end: date | None = None, include_drafts: bool = False
 ) -> ProgressReport:
@@ -327,13 +334,7 @@ def build_progress(
     Four queries however many sessions; the caller has already checked access to the client.
     """
     client = Client.objects.select_related("trainer").get(pk=client_id)
-    assessments = Assessment.objects.filter(client_id=client_id)
-    if not include_drafts:
-        assessments = assessments.final()
-    if start:
-        assessments = assessments.filter(session_date__gte=start)
-    if end:
-        assessments = assessments.filter(session_date__lte=end)
+    assessments = progress_assessments(client_id, start=start, end=end, include_drafts=include_drafts)
     assessments = _with_findings(assessments.order_by("session_date", "created_at"))
     refs = _Refs()
     sessions = [_session(assessment, refs) for assessment in assessments]
@@ -363,7 +364,7 @@ def _period_subject(start: date | None, end: date | None) -> str:
 
 
 @cache
-def _templates_fingerprint() -> str:
+def templates_fingerprint() -> str:
     """Hash of the report templates and stylesheet, so a deploy that changes them renders anew."""
     digest = hashlib.sha256(TEMPLATE_VERSION.encode())
     paths = sorted((settings.BASE_DIR / "templates" / "reports").glob("*.html"))
@@ -378,6 +379,6 @@ def _templates_fingerprint() -> str:
 def report_key(report: Report) -> str:
     """sha256 of everything the report shows plus the templates that lay it out."""
     payload = json.dumps(dataclasses.asdict(report), sort_keys=True, default=str)
-    digest = hashlib.sha256(_templates_fingerprint().encode())
+    digest = hashlib.sha256(templates_fingerprint().encode())
     digest.update(payload.encode())
     return digest.hexdigest()

@@ -18,7 +18,7 @@ from django.utils import timezone
 from assessments.models import Assessment, MuscleFinding, PatternFinding
 from clients.models import Client
 from imbalances.models import Muscle, Pattern
-from reports.data import _templates_fingerprint
+from reports.data import progress_assessments, templates_fingerprint
 from reports.models import ReportKind
 
 
@@ -26,14 +26,12 @@ def _assessments(kind: str, object_id: int, start: str | None, end: str | None, 
     """The same selection as reports.data's builders."""
     if kind == ReportKind.SUMMARY:
         return Assessment.objects.filter(pk=object_id)
-    assessments = Assessment.objects.filter(client_id=object_id)
-    if not drafts:
-        assessments = assessments.final()
-    if start:
-        assessments = assessments.filter(session_date__gte=date.fromisoformat(start))
-    if end:
-        assessments = assessments.filter(session_date__lte=date.fromisoformat(end))
-    return assessments
+    return progress_assessments(
+        object_id,
+        start=date.fromisoformat(start) if start else None,
+        end=date.fromisoformat(end) if end else None,
+        include_drafts=drafts,
+    )
 
 
 def report_fingerprint(
@@ -81,7 +79,7 @@ def report_fingerprint(
     content = (
         (kind, object_id, start, end, include_drafts),
         # The report prints the day it was generated and links to the site.
-        (timezone.localdate(), settings.SITE_URL, _templates_fingerprint()),
+        (timezone.localdate(), settings.SITE_URL, templates_fingerprint()),
         people,
         sessions,
         patterns,
