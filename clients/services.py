@@ -169,11 +169,15 @@ def portal_revoke(*, client: Client) -> None:
         # A new unusable password voids pending set-password links and session hashes.
         user.set_unusable_password()
         user.save(update_fields=["is_active", "password"])
-        _end_sessions(user)
+        user_sessions_end(user=user)
 
 
-def _end_sessions(user: AbstractBaseUser) -> None:
-    """Deletes the user's database sessions. Reads each live session: fine at studio scale."""
+def user_sessions_end(*, user: AbstractBaseUser) -> None:
+    """Deletes every live database session of `user`, on every device.
+
+    Sessions are stored encoded, so this reads each live one: fine for a studio's few
+    hundred sessions, and it runs only on sign-out, revocation and erasure.
+    """
     user_id = str(user.pk)
     stale = [
         session.pk

@@ -3,7 +3,8 @@ import time
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 
-from security.sessions import STARTED_AT_KEY, end_sessions
+from clients.services import user_sessions_end
+from security.sessions import STARTED_AT_KEY
 
 
 @receiver(user_logged_in, dispatch_uid="security_session_started")
@@ -15,4 +16,4 @@ def mark_session_start(sender, request, user, **kwargs) -> None:
 def end_other_sessions(sender, request, user, **kwargs) -> None:
     # Signing out on one device signs the person out everywhere.
     if user is not None:
-        end_sessions(user)
+        user_sessions_end(user=user)

@@ -13,10 +13,10 @@ from django_tasks_db.models import DBTaskResult
 
 from assessments.models import Assessment, MuscleFinding, PatternFinding
 from clients.models import Client, Screening
+from clients.services import user_sessions_end
 from reports.models import RenderedReport, ReportDownload, ReportKind
 from security.export import export_zip, historical_assessment_ids, history_querysets
 from security.models import AuditEvent
-from security.sessions import end_sessions
 
 logger = logging.getLogger(__name__)
 
@@ -122,7 +122,7 @@ def _delete_task_results(*, client_id: int, assessment_ids: set[int]) -> None:
 
 def _delete_account(user: AbstractBaseUser, *, client_email: str) -> None:
     """The portal account, its sessions and the sign-in records kept under its name."""
-    end_sessions(user)
+    user_sessions_end(user=user)
     names = {user.get_username(), user.email, client_email} - {""}
     by_name = Q(pk__in=[])
     for name in names:

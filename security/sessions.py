@@ -5,29 +5,11 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.contrib.sessions.models import Session
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 
 STARTED_AT_KEY = "security_started_at"
 SEEN_AT_KEY = "security_seen_at"
 RENEW_EVERY_SECONDS = 60
-
-
-def end_sessions(user, *, keep_session_key: str | None = None) -> int:
-    """Delete every live session of `user` but `keep_session_key`; returns how many.
-
-    Sessions are stored encoded, so this reads each live one: fine for a studio's
-    few hundred sessions, and it runs only on logout, revocation and erasure.
-    """
-    ended = 0
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if session.session_key == keep_session_key:
-            continue
-        if session.get_decoded().get("_auth_user_id") == str(user.pk):
-            session.delete()
-            ended += 1
-    return ended
 
 
 class SessionLimitsMiddleware:
