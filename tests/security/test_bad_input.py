@@ -14,7 +14,6 @@ from clients.models import Client
 from tests.security.urlwalk import (
     World,
     assessment_form_data,
-    build_world,
     client_form_data,
     diff,
     screening_form_data,
@@ -25,17 +24,6 @@ pytestmark = pytest.mark.django_db
 
 LONG = "x" * 10_000
 TOO_LONG_NAME = "N" * 81
-
-
-@pytest.fixture
-def world(trainer, other_trainer, client_record, other_client_record, admin_user) -> World:
-    return build_world(
-        trainer=trainer,
-        other_trainer=other_trainer,
-        client_record=client_record,
-        other_client_record=other_client_record,
-        admin_user=admin_user,
-    )
 
 
 @pytest.fixture

@@ -11,20 +11,9 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 
 from tests.factories import PASSWORD
-from tests.security.urlwalk import PERSONAS, World, build_world, resolvable_entries
+from tests.security.urlwalk import PERSONAS, resolvable_entries
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(trainer, other_trainer, client_record, other_client_record, admin_user) -> World:
-    return build_world(
-        trainer=trainer,
-        other_trainer=other_trainer,
-        client_record=client_record,
-        other_client_record=other_client_record,
-        admin_user=admin_user,
-    )
 
 
 def header_problems(response) -> list[str]:

@@ -21,7 +21,6 @@ from tests.security.urlwalk import (
     PERSONAS,
     REGISTRY,
     World,
-    build_world,
     check_status,
     diff,
     project_url_names,
@@ -30,17 +29,6 @@ from tests.security.urlwalk import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(trainer, other_trainer, client_record, other_client_record, admin_user) -> World:
-    return build_world(
-        trainer=trainer,
-        other_trainer=other_trainer,
-        client_record=client_record,
-        other_client_record=other_client_record,
-        admin_user=admin_user,
-    )
 
 
 def undecided(registry: dict) -> list[str]:
