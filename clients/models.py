@@ -17,9 +17,14 @@ def screening_due_before() -> date:
     return timezone.localdate() - SCREENING_VALID_FOR
 
 
+def screening_is_due(screened_on: date | None, due_before: date | None = None) -> bool:
+    """A screening is due when there is none or the latest is older than 12 months."""
+    return screened_on is None or screened_on < (due_before or screening_due_before())
+
+
 def screening_needs_attention(needs_clearance: bool | None, screened_on: date | None) -> bool:
-    """The Python twin of ClientQuerySet.needing_attention(), for rows already fetched."""
-    return bool(needs_clearance) or screened_on is None or screened_on < screening_due_before()
+    """Whether a client's latest screening (see with_screening_status()) asks for clearance or is due."""
+    return bool(needs_clearance) or screening_is_due(screened_on)
 
 
 class ClientQuerySet(models.QuerySet):
@@ -69,17 +74,6 @@ class ClientQuerySet(models.QuerySet):
                 ).values("any_yes")[:1],
                 output_field=models.BooleanField(),
             ),
-        )
-
-    def needing_attention(self) -> "ClientQuerySet":
-        """Clients whose latest screening asks for clearance, is missing or is out of date.
-
-        Expects with_screening_status().
-        """
-        return self.filter(
-            Q(latest_screening_needs_clearance=True)
-            | Q(latest_screened_on__isnull=True)
-            | Q(latest_screened_on__lt=screening_due_before())
         )
 
 
@@ -206,7 +200,7 @@ class Screening(models.Model):
 
     @property
     def is_due(self) -> bool:
-        return self.screened_on < screening_due_before()
+        return screening_is_due(self.screened_on)
 
     @classmethod
     def any_yes(cls) -> Q:

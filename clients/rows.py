@@ -10,7 +10,7 @@ from datetime import date
 from django.urls import reverse
 from django.utils.dateformat import format as format_date
 
-from clients.models import Client, screening_due_before
+from clients.models import Client, screening_due_before, screening_is_due
 
 # A pk no real client has: its URL is reversed once and the digits swapped for each row's pk.
 _PK_PLACEHOLDER = 987654321
@@ -22,7 +22,7 @@ def screening_badge(
     """The screening badge's Bootstrap colour and text for a client row."""
     if needs_clearance:
         return "danger", "Needs medical clearance"
-    if screened_on is None or screened_on < due_before:
+    if screening_is_due(screened_on, due_before):
         return "warning", "Screening due"
     return "success", f"Screened {format_date(screened_on, 'M Y')}"
 
