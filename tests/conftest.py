@@ -1,6 +1,6 @@
 import pytest
 from django.contrib.auth.models import Group
-from django.core.cache import cache
+from django.core.cache import caches
 
 from clients.roles import TRAINERS_GROUP
 from tests import factories
@@ -47,8 +47,9 @@ def _test_settings(settings, tmp_path):
     }
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SITE_URL = "https://studio.example.com"
-    # Rate-limit counters live in the cache: each test starts with none.
-    cache.clear()
+    # Rate-limit counters and rendered pages live in caches: each test starts with none.
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture

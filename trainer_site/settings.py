@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "assessments",
     "reports",
     "security",
+    "pagecache",
 ]
 
 MIDDLEWARE = [
@@ -99,7 +100,11 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+CACHES = {
+    "default": env.cache("CACHE_URL", default="locmemcache://"),
+    # Rendered pages (pagecache): each process may keep its own, as keys carry data stamps.
+    "pages": env.cache("PAGE_CACHE_URL", default="locmemcache://pages?max_entries=1000"),
+}
 
 # Accounts
 AUTHENTICATION_BACKENDS = [

@@ -1,5 +1,7 @@
 """Creating and editing an assessment on the form built from the catalogue."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,6 +13,8 @@ from assessments.services import ConflictError, LockedError, assessment_finalise
 from assessments.views.common import client_page_url
 from clients.models import Client, Screening
 from clients.roles import trainer_required
+from pagecache.pages import render_page
+from pagecache.stamps import CATALOGUE, trainer_scope
 
 
 @trainer_required
@@ -34,30 +38,22 @@ def update(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, assessment=assessment, client=assessment.client)
 
 
+TEMPLATE = "assessments/assessment_form.html"
+
+
 def _form_page(request: HttpRequest, *, assessment: Assessment, client: Client) -> HttpResponse:
-    if assessment.pk:
-        # The form reads ids and values only, so no joins; within a pattern and muscle
-        # the order by side is what the form's matching of findings to rows relies on.
-        pattern_findings = list(assessment.pattern_findings.order_by("pattern_id", "side"))
-        muscle_findings = list(assessment.muscle_findings.order_by("muscle_id", "side"))
-    else:
-        pattern_findings, muscle_findings = [], []
-    keep = {f.pattern_id for f in pattern_findings} | {f.pattern_id for f in muscle_findings if f.pattern_id}
-    patterns = form_patterns(keep_pattern_ids=keep)
-
-    def build(data=None) -> AssessmentForm:
-        return AssessmentForm(
-            data=data,
-            assessment=assessment,
-            patterns=patterns,
-            pattern_findings=pattern_findings,
-            muscle_findings=muscle_findings,
+    if request.method != "POST":
+        return render_page(
+            request,
+            TEMPLATE,
+            lambda: _context(assessment, client, _form_builder(assessment)()),
+            scopes=(trainer_scope(client.trainer_id), CATALOGUE),
         )
-
-    form = build(request.POST if request.method == "POST" else None)
+    build = _form_builder(assessment)
+    form = build(request.POST)
     conflict = False
     status = 200
-    if request.method == "POST" and form.is_valid():
+    if form.is_valid():
         try:
             assessment_save(
                 assessment=assessment,
@@ -86,18 +82,40 @@ def _form_page(request: HttpRequest, *, assessment: Assessment, client: Client) 
             verb = "saved and finalised" if assessment.is_final else "saved"
             messages.success(request, f"Assessment of {client} on {assessment.session_date:%d %b %Y} {verb}.")
             return redirect(assessment)
+    context = {**_context(assessment, client, form), "conflict": conflict}
+    return render(request, TEMPLATE, context, status=status)
 
-    screening = Screening.objects.filter(client=client).order_by("-screened_on", "-created_at").first()
-    return render(
-        request,
-        "assessments/assessment_form.html",
-        {
-            "form": form,
-            "assessment": assessment,
-            "client": client,
-            "screening": screening,
-            "conflict": conflict,
-            "client_url": client_page_url(client),
-        },
-        status=status,
-    )
+
+def _form_builder(assessment: Assessment) -> Callable[..., AssessmentForm]:
+    """A function that builds the form, bound to `data` or not, on the saved findings."""
+    if assessment.pk:
+        # The form reads ids and values only, so no joins; within a pattern and muscle
+        # the order by side is what the form's matching of findings to rows relies on.
+        pattern_findings = list(assessment.pattern_findings.order_by("pattern_id", "side"))
+        muscle_findings = list(assessment.muscle_findings.order_by("muscle_id", "side"))
+    else:
+        pattern_findings, muscle_findings = [], []
+    keep = {f.pattern_id for f in pattern_findings} | {f.pattern_id for f in muscle_findings if f.pattern_id}
+    patterns = form_patterns(keep_pattern_ids=keep)
+
+    def build(data=None) -> AssessmentForm:
+        return AssessmentForm(
+            data=data,
+            assessment=assessment,
+            patterns=patterns,
+            pattern_findings=pattern_findings,
+            muscle_findings=muscle_findings,
+        )
+
+    return build
+
+
+def _context(assessment: Assessment, client: Client, form: AssessmentForm) -> dict:
+    return {
+        "form": form,
+        "assessment": assessment,
+        "client": client,
+        "screening": Screening.objects.filter(client=client).order_by("-screened_on", "-created_at").first(),
+        "conflict": False,
+        "client_url": client_page_url(client),
+    }

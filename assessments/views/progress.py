@@ -4,12 +4,14 @@ from datetime import date
 
 from django import forms
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 
 from assessments.progress import client_progress
 from assessments.views.common import client_page_url
 from clients.models import Client
 from clients.roles import trainer_required
+from pagecache.pages import render_page
+from pagecache.stamps import CATALOGUE, trainer_scope
 
 
 class PeriodForm(forms.Form):
@@ -34,13 +36,14 @@ def progress(request: HttpRequest, client_pk: int) -> HttpResponse:
     if period.is_bound and period.is_valid():
         start, end = period.cleaned_data["start"], period.cleaned_data["end"]
         include_drafts = period.cleaned_data["drafts"]
-    return render(
+    return render_page(
         request,
         "assessments/progress.html",
-        {
+        lambda: {
             "client": client,
             "progress": client_progress(client, include_drafts=include_drafts, start=start, end=end),
             "period": period,
             "client_url": client_page_url(client),
         },
+        scopes=(trainer_scope(client.trainer_id), CATALOGUE),
     )

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from clients.forms import ClientForm
@@ -12,6 +12,8 @@ from clients.models import Client
 from clients.roles import TrainerRequiredMixin
 from clients.rows import add_row_values
 from clients.services import client_create, client_update
+from pagecache.pages import render_page
+from pagecache.stamps import trainer_scope
 
 PAGE_SIZE = 25
 
@@ -20,6 +22,13 @@ class ClientListView(TrainerRequiredMixin, ListView):
     template_name = "clients/client_list.html"
     context_object_name = "clients"
     paginate_by = PAGE_SIZE
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def context() -> dict[str, Any]:
+            self.object_list = self.get_queryset()
+            return self.get_context_data()
+
+        return render_page(request, self.template_name, context, scopes=(trainer_scope(request.user.pk),))
 
     def get_queryset(self) -> QuerySet[Client]:
         clients = Client.objects.for_trainer(self.request.user)
@@ -49,6 +58,13 @@ class ClientListView(TrainerRequiredMixin, ListView):
 class ClientDetailView(TrainerRequiredMixin, DetailView):
     template_name = "clients/client_detail.html"
     context_object_name = "client"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Access is checked here, on every request; only the rendering is reused.
+        self.object = self.get_object()
+        return render_page(
+            request, self.template_name, self.get_context_data, scopes=(trainer_scope(request.user.pk),)
+        )
 
     def get_queryset(self) -> QuerySet[Client]:
         return Client.objects.for_trainer(self.request.user).select_related(

@@ -3,10 +3,11 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import PasswordResetConfirmView
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.urls import reverse_lazy
 
 from clients.roles import portal_client_required
+from pagecache.pages import render_page
+from pagecache.stamps import trainer_scope
 
 
 @portal_client_required
@@ -14,10 +15,11 @@ def portal_home(request: HttpRequest) -> HttpResponse:
     client = request.user.client_profile
     # Through the reverse relation: this app does not import the assessments app.
     assessments = client.assessments.filter(status="final").order_by("-session_date", "-created_at")
-    return render(
+    return render_page(
         request,
         "clients/portal_home.html",
-        {"client": client, "trainer": client.trainer, "assessments": assessments},
+        lambda: {"client": client, "trainer": client.trainer, "assessments": assessments},
+        scopes=(trainer_scope(client.trainer_id),),
     )
 
 

@@ -58,17 +58,28 @@ def _full_post(assessment, patterns, links) -> dict:
 
 @pytest.mark.parametrize(("grown", "sessions"), SIZES)
 def test_form_pages_keep_a_constant_query_count(
-    client, trainer, client_record, studio, grown, sessions, django_assert_max_num_queries
+    client,
+    trainer,
+    client_record,
+    studio,
+    grown,
+    sessions,
+    django_assert_max_num_queries,
+    django_assert_num_queries,
 ):
     assessment, patterns, links = studio(grown, sessions)
     client.force_login(trainer)
-    with django_assert_max_num_queries(11):
-        assert (
-            client.get(reverse("assessments:create", kwargs={"client_pk": client_record.pk})).status_code
-            == 200
-        )
+    create_url = reverse("assessments:create", kwargs={"client_pk": client_record.pk})
+    with django_assert_max_num_queries(12):
+        assert client.get(create_url).status_code == 200
     url = reverse("assessments:update", kwargs={"pk": assessment.pk})
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
+        assert client.get(url).status_code == 200
+    # Served again from the page cache: session, user, role, access check, stamps, audit
+    # (which looks up the assessment's client first).
+    with django_assert_num_queries(6):
+        assert client.get(create_url).status_code == 200
+    with django_assert_num_queries(7):
         assert client.get(url).status_code == 200
     with django_assert_max_num_queries(33):
         response = client.post(url, _full_post(assessment, patterns, links))
@@ -79,7 +90,14 @@ def test_form_pages_keep_a_constant_query_count(
 
 @pytest.mark.parametrize(("grown", "sessions"), SIZES)
 def test_read_pages_keep_a_constant_query_count(
-    client, trainer, client_record, studio, grown, sessions, django_assert_max_num_queries
+    client,
+    trainer,
+    client_record,
+    studio,
+    grown,
+    sessions,
+    django_assert_max_num_queries,
+    django_assert_num_queries,
 ):
     assessment, _, _ = studio(grown, sessions)
     client.force_login(trainer)
@@ -88,5 +106,8 @@ def test_read_pages_keep_a_constant_query_count(
         reverse("assessments:history", kwargs={"pk": assessment.pk}),
         reverse("assessments:progress", kwargs={"client_pk": client_record.pk}),
     ]:
-        with django_assert_max_num_queries(12):
+        with django_assert_max_num_queries(13):
             assert client.get(url).status_code == 200
+    # The progress view again, from the page cache: session, user, role, client, stamps, audit.
+    with django_assert_num_queries(6):
+        assert client.get(url).status_code == 200

@@ -1,0 +1,66 @@
+"""Whole pages rendered once and served again until their data changes.
+
+A cached page is keyed by who asks (their id, name and role, which the page header
+shows), the full URL, today's date (screening falls due by the calendar) and the
+stamps of the data it shows. Views check access before asking for a page, so the
+cache never decides who may see what. Two things differ per request and are never
+cached: the CSRF token, swapped in on the way out, and one-off messages, whose
+presence makes the page render afresh.
+"""
+
+import hashlib
+from collections.abc import Callable
+
+from django.contrib.messages import get_messages
+from django.core.cache import caches
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from clients.roles import role_of
+from pagecache.stamps import tokens
+
+CACHE_ALIAS = "pages"
+# A page nobody asks for again leaves the cache by itself; stamps make it stale long before.
+TIMEOUT_SECONDS = 6 * 3600
+# Never a real token (those are letters and digits only), so it is safe to replace.
+CSRF_PLACEHOLDER = "__csrf-token-placeholder__"
+
+
+def render_page(
+    request: HttpRequest,
+    template_name: str,
+    context: Callable[[], dict],
+    *,
+    scopes: tuple[str, ...],
+) -> HttpResponse:
+    """`render()` for a page whose content depends only on the data of `scopes`.
+
+    `context` is called only when the page has to be rendered.
+    """
+    if len(get_messages(request)):
+        return HttpResponse(render_to_string(template_name, context(), request))
+    cache = caches[CACHE_ALIAS]
+    key = _key(request, template_name, scopes)
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(template_name, {**context(), "csrf_token": CSRF_PLACEHOLDER}, request)
+        cache.set(key, html, TIMEOUT_SECONDS)
+    return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
+
+
+def _key(request: HttpRequest, template_name: str, scopes: tuple[str, ...]) -> str:
+    user = request.user
+    parts = (
+        template_name,
+        request.get_full_path(),
+        user.pk,
+        user.get_full_name() if user.is_authenticated else "",
+        user.get_username(),
+        role_of(user),
+        timezone.localdate().isoformat(),
+        *scopes,
+        *tokens(*scopes),
+    )
+    return "page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
