@@ -37,17 +37,21 @@ def render_page(
 ) -> HttpResponse:
     """`render()` for a page whose content depends only on the data of `scopes`.
 
-    `context` is called only when the page has to be rendered.
+    `context` is called only when the page has to be rendered, after the stamps were read,
+    and must read everything the page shows itself: an object the view loaded earlier (to
+    check access) could predate a change whose stamp is already in the key.
     """
     if len(get_messages(request)):
         return HttpResponse(render_to_string(template_name, context(), request))
     cache = caches[CACHE_ALIAS]
     key = _key(request, template_name, scopes)
-    html = cache.get(key)
-    if html is None:
+    # Kept encoded and cut where the token goes: serving it again is one bytes.join.
+    pieces = cache.get(key)
+    if pieces is None:
         html = render_to_string(template_name, {**context(), "csrf_token": CSRF_PLACEHOLDER}, request)
-        cache.set(key, html, TIMEOUT_SECONDS)
-    return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
+        pieces = html.encode().split(CSRF_PLACEHOLDER.encode())
+        cache.set(key, pieces, TIMEOUT_SECONDS)
+    return HttpResponse(get_token(request).encode().join(pieces))
 
 
 def _key(request: HttpRequest, template_name: str, scopes: tuple[str, ...]) -> str:

@@ -6,7 +6,8 @@ new data become visible together.
 """
 
 from django.contrib.auth import get_user_model
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models import Q
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from assessments.models import Assessment
@@ -57,8 +58,14 @@ def _client_data_changed(sender, instance: Screening | Assessment, **kwargs) -> 
 
 
 @receiver(post_save, sender=get_user_model(), dispatch_uid="pagecache_user_saved")
+@receiver(pre_delete, sender=get_user_model(), dispatch_uid="pagecache_user_deleted")
 def _user_changed(sender, instance, **kwargs) -> None:
-    """A trainer's name is on their clients' pages; a portal account's state on its client's page."""
-    clients = Client.objects.filter(portal_user=instance)
-    trainer_ids = {instance.pk, *clients.values_list("trainer_id", flat=True)}
+    """Accounts are named on pages: a trainer's on their clients' pages, a portal account's
+    state on its client's page, and whoever recorded a consent or a screening on that
+    client's page. Before a delete, while those links still exist (Django then clears
+    them with plain UPDATEs, which send no signal)."""
+    named_on = Client.objects.filter(
+        Q(portal_user=instance) | Q(consent_recorded_by=instance) | Q(screenings__recorded_by=instance)
+    )
+    trainer_ids = {instance.pk, *named_on.values_list("trainer_id", flat=True)}
     bump(*(trainer_scope(pk) for pk in trainer_ids))

@@ -9,7 +9,12 @@ ASSESSMENT_NAMESPACES = {"assessments", "reports"}
 
 
 def client_id_for(request: HttpRequest) -> int | None:
-    """The client whose data this request touched, if any. May query once."""
+    """The client whose data this request touched, if any. May query once.
+
+    A view that has loaded the client anyway names it in `request.audit_client_id`.
+    """
+    if getattr(request, "audit_client_id", None) is not None:
+        return request.audit_client_id
     match = request.resolver_match
     kwargs = match.kwargs
     if "client_pk" in kwargs:

@@ -32,6 +32,7 @@ def update(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = get_object_or_404(
         Assessment.objects.for_trainer(request.user).select_related("client"), pk=pk
     )
+    request.audit_client_id = assessment.client_id  # saves the audit trail a lookup
     if assessment.is_final:
         messages.error(request, "This assessment is final. Reopen it before making changes.")
         return redirect(assessment)
@@ -46,7 +47,7 @@ def _form_page(request: HttpRequest, *, assessment: Assessment, client: Client) 
         return render_page(
             request,
             TEMPLATE,
-            lambda: _context(assessment, client, _form_builder(assessment)()),
+            lambda: _fresh_context(assessment, client),
             scopes=(trainer_scope(client.trainer_id), CATALOGUE),
         )
     build = _form_builder(assessment)
@@ -108,6 +109,15 @@ def _form_builder(assessment: Assessment) -> Callable[..., AssessmentForm]:
         )
 
     return build
+
+
+def _fresh_context(assessment: Assessment, client: Client) -> dict:
+    """The blank or saved form, from rows read after the page cache's stamps (see render_page)."""
+    client = get_object_or_404(Client, pk=client.pk)
+    if assessment.pk:
+        assessment = get_object_or_404(Assessment, pk=assessment.pk)
+        assessment.client = client
+    return _context(assessment, client, _form_builder(assessment)())
 
 
 def _context(assessment: Assessment, client: Client, form: AssessmentForm) -> dict:

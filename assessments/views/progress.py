@@ -39,11 +39,17 @@ def progress(request: HttpRequest, client_pk: int) -> HttpResponse:
     return render_page(
         request,
         "assessments/progress.html",
-        lambda: {
-            "client": client,
-            "progress": client_progress(client, include_drafts=include_drafts, start=start, end=end),
-            "period": period,
-            "client_url": client_page_url(client),
-        },
+        lambda: _context(client.pk, period, include_drafts=include_drafts, start=start, end=end),
         scopes=(trainer_scope(client.trainer_id), CATALOGUE),
     )
+
+
+def _context(client_pk: int, period: PeriodForm, **options) -> dict:
+    # The client read again after the page cache's stamps (see render_page).
+    client = get_object_or_404(Client, pk=client_pk)
+    return {
+        "client": client,
+        "progress": client_progress(client, **options),
+        "period": period,
+        "client_url": client_page_url(client),
+    }

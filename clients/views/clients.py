@@ -13,7 +13,7 @@ from clients.roles import TrainerRequiredMixin
 from clients.rows import add_row_values
 from clients.services import client_create, client_update
 from pagecache.pages import render_page
-from pagecache.stamps import trainer_scope
+from pagecache.stamps import CATALOGUE, trainer_scope
 
 PAGE_SIZE = 25
 
@@ -60,11 +60,18 @@ class ClientDetailView(TrainerRequiredMixin, DetailView):
     context_object_name = "client"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        # Access is checked here, on every request; only the rendering is reused.
-        self.object = self.get_object()
-        return render_page(
-            request, self.template_name, self.get_context_data, scopes=(trainer_scope(request.user.pk),)
-        )
+        # Access is checked on every request; only the rendering is reused.
+        self.get_object()
+
+        def context() -> dict[str, Any]:
+            # Read again after the stamps (see render_page), so an edit committed in between
+            # is never cached under the newer stamp.
+            self.object = self.get_object()
+            return self.get_context_data()
+
+        # The page's progress panel names patterns and muscles: the catalogue's stamp too.
+        scopes = (trainer_scope(request.user.pk), CATALOGUE)
+        return render_page(request, self.template_name, context, scopes=scopes)
 
     def get_queryset(self) -> QuerySet[Client]:
         return Client.objects.for_trainer(self.request.user).select_related(

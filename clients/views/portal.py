@@ -3,8 +3,10 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import PasswordResetConfirmView
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.urls import reverse_lazy
 
+from clients.models import Client
 from clients.roles import portal_client_required
 from pagecache.pages import render_page
 from pagecache.stamps import trainer_scope
@@ -12,14 +14,16 @@ from pagecache.stamps import trainer_scope
 
 @portal_client_required
 def portal_home(request: HttpRequest) -> HttpResponse:
-    client = request.user.client_profile
-    # Through the reverse relation: this app does not import the assessments app.
-    assessments = client.assessments.filter(status="final").order_by("-session_date", "-created_at")
+    profile = request.user.client_profile
+
+    def context() -> dict:
+        client = get_object_or_404(Client.objects.select_related("trainer"), pk=profile.pk)
+        # Through the reverse relation: this app does not import the assessments app.
+        assessments = client.assessments.filter(status="final").order_by("-session_date", "-created_at")
+        return {"client": client, "trainer": client.trainer, "assessments": assessments}
+
     return render_page(
-        request,
-        "clients/portal_home.html",
-        lambda: {"client": client, "trainer": client.trainer, "assessments": assessments},
-        scopes=(trainer_scope(client.trainer_id),),
+        request, "clients/portal_home.html", context, scopes=(trainer_scope(profile.trainer_id),)
     )
 
 
@@ -34,7 +38,7 @@ class PortalSetPasswordView(PasswordResetConfirmView):
     success_url = reverse_lazy("portal:home")
     post_reset_login = True
     # Axes' backend needs the login request; this login follows a valid token instead.
-    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    post_reset_login_backend = "clients.backends.StudioBackend"
 
     def get_user(self, uidb64: str):
         user = super().get_user(uidb64)

@@ -217,9 +217,9 @@ def test_list_queries_do_not_grow_with_clients(
     _make_clients(trainer, 49)
     with django_assert_max_num_queries(few):
         signed_in.get(reverse(view))
-    assert few <= 9, few
-    # Again, from the page cache: session, user, role and stamps.
-    with django_assert_num_queries(4):
+    assert few <= 8, few
+    # Again, from the page cache: session, user with role, and stamps.
+    with django_assert_num_queries(3):
         signed_in.get(reverse(view))
 
 
@@ -231,8 +231,8 @@ def test_detail_queries_do_not_grow_with_clients(
     many = _make_clients(trainer, 49)
     with django_assert_max_num_queries(few):
         signed_in.get(many[-1].get_absolute_url())
-    # Again, from the page cache: session, user, role, the client (access), stamps, audit.
-    with django_assert_num_queries(6):
+    # Again, from the page cache: session, user with role, the client (access), stamps, audit.
+    with django_assert_num_queries(5):
         signed_in.get(many[-1].get_absolute_url())
     # The assessments and reports sections included in the page bring their own few queries.
     assert few <= 16, few

@@ -317,11 +317,6 @@ def test_a_pattern_retired_in_the_admin_leaves_the_form_and_is_marked_retired(
     assert 'id="retired-note"' in page(alice, tilt.get_absolute_url())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The client page shows pattern names in its progress panel but is cached under the "
-    "trainer's stamp only, not the catalogue's (clients/views/clients.py, ClientDetailView.get).",
-)
 def test_a_pattern_renamed_in_the_admin_shows_in_the_client_pages_progress_panel(
     admin_client, alice, client_record, draft, tilt
 ):
@@ -390,11 +385,6 @@ def test_inviting_a_client_changes_the_portal_section_of_the_client_page(alice, 
     assert "No portal access." not in html
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Deleting a user sets Client.portal_user to NULL with an UPDATE that sends no signal, "
-    "and pagecache/receivers.py has no delete receiver for the user model.",
-)
 def test_deleting_a_portal_account_in_the_admin_changes_the_client_page(alice, admin_client, client_record):
     """The admin deleting Jane's login leaves her with no portal access, on the cached page too."""
     url = client_record.get_absolute_url()
@@ -419,12 +409,6 @@ def test_a_trainer_renamed_in_the_admin_shows_on_the_clients_portal_home(admin_c
     assert "Your trainer is Alicia Archer." in html and "Alice Archer" not in html
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="A user's save bumps only their own trainer scope and that of their portal client's "
-    "trainer (pagecache/receivers.py, _user_changed), not the scope of trainers whose pages "
-    "name them as the recorder of a client's consent or screening.",
-)
 def test_a_former_trainer_renamed_in_the_admin_shows_on_the_new_trainers_client_page(
     alice, bob, admin_client, client_record, trainer, other_trainer
 ):
@@ -590,11 +574,6 @@ def test_a_client_edit_rolled_back_leaves_the_cached_page_in_place(alice, client
 # --- Concurrent writes ---------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ClientDetailView.get loads the client before render_page reads the stamps, so an edit "
-    "committed in between is cached, stale, under the new stamp (clients/views/clients.py).",
-)
 def test_an_edit_committed_while_the_client_page_is_served_is_not_cached_stale(
     alice, client_record, trainer, monkeypatch
 ):
