@@ -6,10 +6,12 @@ model instances: building ~800 model objects per request would cost more than
 the queries themselves.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from assessments.models import Side
 from imbalances.models import Pattern, PatternMuscle, RelativeSide, Role
+from pagecache.stamps import CATALOGUE, tokens
 
 ROLE_LABELS = dict(Role.choices)
 
@@ -66,32 +68,33 @@ PATTERN_COLUMNS = (
 LINK_COLUMNS = (
     "pk", "pattern_id", "muscle_id", "role", "side", "muscle__name", "muscle__is_paired", "muscle__is_active",
 )  # fmt: skip
-# The last catalogue read, with the rows it was built from.
-_last: tuple[tuple, list[FormPattern]] = ((), [])
+# The last catalogue read, with the catalogue stamp it was read under.
+_last: tuple[str, list[FormPattern]] = ("", [])
 
 
 def form_patterns(*, keep_pattern_ids: set[int] = frozenset()) -> list[FormPattern]:
     """Active patterns, plus retired ones an existing assessment still refers to.
 
     Ordered by region and pattern as on the catalogue pages; each pattern's `links`
-    are ordered by role, side and muscle name. Two queries, every time: their rows
-    are compared with the last ones read, and only when they are the same are the
-    last objects (and the markup cached for them) reused, so an edit in the admin
-    shows on the very next form. (One joined query was slower: it repeats the
-    pattern's columns on every link row.)
+    are ordered by role, side and muscle name. One small query while the catalogue's
+    stamp (pagecache) is the one the last read was made under: then the last objects,
+    and the markup cached for them, are reused. Any edit of the catalogue gives it a new
+    stamp, so it shows on the very next form. Otherwise two more queries: one joined
+    query was slower, as it repeats the pattern's columns on every link row.
     """
     global _last
-    patterns = Pattern.objects.order_by("region__display_order", "region__name", "display_order", "name")
-    links = PatternMuscle.objects.order_by("pattern_id", "role", "side", "muscle__name")
-    rows = (tuple(patterns.values_list(*PATTERN_COLUMNS)), tuple(links.values_list(*LINK_COLUMNS)))
-    last_rows, built = _last
-    if rows != last_rows:
-        built = _build(*rows)
-        _last = (rows, built)
+    # Read before the rows, so that rows read after an edit are never kept under the old stamp.
+    (token,) = tokens(CATALOGUE)
+    last_token, built = _last
+    if token != last_token:
+        patterns = Pattern.objects.order_by("region__display_order", "region__name", "display_order", "name")
+        links = PatternMuscle.objects.order_by("pattern_id", "role", "side", "muscle__name")
+        built = _build(patterns.values_list(*PATTERN_COLUMNS), links.values_list(*LINK_COLUMNS))
+        _last = (token, built)
     return [pattern for pattern in built if pattern.is_active or pattern.pk in keep_pattern_ids]
 
 
-def _build(pattern_rows: tuple, link_rows: tuple) -> list[FormPattern]:
+def _build(pattern_rows: Iterable[tuple], link_rows: Iterable[tuple]) -> list[FormPattern]:
     regions: dict[int, FormRegion] = {}
     patterns: dict[int, FormPattern] = {}
     for pk, name, slug, is_lateral, is_active, region_id, region_name, region_slug in pattern_rows:

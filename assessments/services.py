@@ -59,12 +59,18 @@ def assessment_save(
     muscle_findings: list[MuscleFindingData],
     expected_version: int | None,
     by,
+    read_findings: tuple[list[PatternFinding], list[MuscleFinding]] | None = None,
 ) -> Assessment:
     """Create or update an assessment with exactly these findings, all or nothing.
 
     `header` holds session_date, notes and pain_score. For an existing assessment,
     raises ConflictError when its version is no longer `expected_version`, and
     LockedError when it is final. The query count does not grow with the findings.
+
+    `read_findings` are the assessment's rows as the caller read them earlier in this
+    request, to save reading them again. That is safe because every change of findings
+    claims a new version: the person editing saw `expected_version` before this request
+    began, so if the claim succeeds nothing has changed since those rows were read.
     """
     now = timezone.now()
     with transaction.atomic():
@@ -81,9 +87,11 @@ def assessment_save(
             _claim_version(assessment, expected_version)
             assessment._history_date = now
             assessment.save(update_fields=[*HEADER_FIELDS, "version", "updated_at"])
+        pattern_rows, muscle_rows = read_findings or (None, None)
         _sync(
             PatternFinding,
             assessment=assessment,
+            existing_rows=pattern_rows,
             wanted={f.key: f for f in pattern_findings},
             key=lambda row: (row.pattern_id, row.side),
             fields=("severity", "note"),
@@ -100,6 +108,7 @@ def assessment_save(
         _sync(
             MuscleFinding,
             assessment=assessment,
+            existing_rows=muscle_rows,
             wanted={f.key: f for f in muscle_findings},
             key=lambda row: (row.pattern_id, row.muscle_id, row.side),
             fields=("role", "note"),
@@ -166,12 +175,15 @@ def _save_with_reason(assessment: Assessment, *, by, reason: str, fields: list[s
     assessment.save(update_fields=[*fields, "version", "updated_at"])
 
 
-def _sync(model, *, assessment, wanted: dict, key, fields: tuple, build, by, now) -> None:
+def _sync(model, *, assessment, existing_rows, wanted: dict, key, fields: tuple, build, by, now) -> None:
     """Make the assessment's rows of `model` equal `wanted`, in a constant number of queries.
 
     Rows are diffed rather than replaced so that the history reads as what changed.
+    `existing_rows` are the current rows if already read, else None.
     """
-    existing = {key(row): row for row in model.objects.filter(assessment=assessment)}
+    if existing_rows is None:
+        existing_rows = model.objects.filter(assessment=assessment)
+    existing = {key(row): row for row in existing_rows}
     to_create = [build(data) for k, data in wanted.items() if k not in existing]
     to_update = []
     for k, row in existing.items():

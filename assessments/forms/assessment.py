@@ -41,6 +41,8 @@ class AssessmentForm:
         pattern_findings: list[PatternFinding],
         muscle_findings: list[MuscleFinding],
     ) -> None:
+        # The rows this form was built on, as read (the save reuses them).
+        self.saved_findings = (pattern_findings, muscle_findings)
         self.header = AssessmentHeaderForm(
             data=data,
             instance=assessment,

@@ -63,6 +63,7 @@ def _form_page(request: HttpRequest, *, assessment: Assessment, client: Client) 
                 muscle_findings=form.muscle_findings(),
                 expected_version=form.expected_version(),
                 by=request.user,
+                read_findings=form.saved_findings,
             )
             if "finalise" in request.POST:
                 assessment_finalise(assessment=assessment, by=request.user)

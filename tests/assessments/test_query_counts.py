@@ -70,7 +70,7 @@ def test_form_pages_keep_a_constant_query_count(
     assessment, patterns, links = studio(grown, sessions)
     client.force_login(trainer)
     create_url = reverse("assessments:create", kwargs={"client_pk": client_record.pk})
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         assert client.get(create_url).status_code == 200
     url = reverse("assessments:update", kwargs={"pk": assessment.pk})
     with django_assert_max_num_queries(15):
