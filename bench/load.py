@@ -5,6 +5,7 @@ request was due, not when a free thread sent it, so a server that falls behind
 shows it in the percentiles (no coordinated omission).
 """
 
+import gzip
 import http.client
 import itertools
 import statistics
@@ -31,12 +32,18 @@ class _Connection:
     def __init__(self, port: int, cookie: str) -> None:
         self.connection = http.client.HTTPConnection(HOST, port, timeout=30)
         self.cookies: dict[str, str] = {}
+        self.last_encoding = ""
         if cookie:
             name, value = cookie.split("=", 1)
             self.cookies[name] = value
 
     def request(self, method: str, path: str, body: str | None = None) -> tuple[int, bytes]:
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        """The status and the body as sent (still compressed if it was)."""
+        headers = {
+            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+            # What every browser sends; pages are measured as browsers receive them.
+            "Accept-Encoding": "gzip, deflate, br, zstd",
+        }
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         try:
@@ -51,6 +58,7 @@ class _Connection:
             self.cookies[name.strip()] = rest.split(";", 1)[0]
         if response.will_close:
             self.connection.close()
+        self.last_encoding = response.headers.get("Content-Encoding", "")
         return response.status, content
 
     def close(self) -> None:
@@ -66,6 +74,8 @@ class _Poster:
     def body(self) -> str | None:
         if self.fields is None:
             status, content = self.connection.request("GET", self.path)
+            if self.connection.last_encoding == "gzip":
+                content = gzip.decompress(content)
             if status == 200:
                 self.fields = forms.main_form_fields(content.decode(errors="replace"), self.path)
         return forms.encode(self.fields) if self.fields is not None else None

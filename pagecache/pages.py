@@ -5,7 +5,8 @@ shows), the full URL, today's date (screening falls due by the calendar) and the
 stamps of the data it shows. Views check access before asking for a page, so the
 cache never decides who may see what. Two things differ per request and are never
 cached: the CSRF token, swapped in on the way out, and one-off messages, whose
-presence makes the page render afresh.
+presence makes the page render afresh. Browsers that take gzip get the page compressed
+(see compress.py for how, and when not).
 """
 
 import hashlib
@@ -17,8 +18,10 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 
 from clients.roles import role_of
+from pagecache.compress import deflate_pieces, gzip_join, may_compress
 from pagecache.stamps import tokens
 
 CACHE_ALIAS = "pages"
@@ -45,13 +48,22 @@ def render_page(
         return HttpResponse(render_to_string(template_name, context(), request))
     cache = caches[CACHE_ALIAS]
     key = _key(request, template_name, scopes)
-    # Kept encoded and cut where the token goes: serving it again is one bytes.join.
-    pieces = cache.get(key)
-    if pieces is None:
+    # Kept encoded and cut where the token goes, and deflated piece by piece (compress.py).
+    cached = cache.get(key)
+    if cached is None:
         html = render_to_string(template_name, {**context(), "csrf_token": CSRF_PLACEHOLDER}, request)
         pieces = html.encode().split(CSRF_PLACEHOLDER.encode())
-        cache.set(key, pieces, TIMEOUT_SECONDS)
-    return HttpResponse(get_token(request).encode().join(pieces))
+        cached = (pieces, deflate_pieces(pieces))
+        cache.set(key, cached, TIMEOUT_SECONDS)
+    pieces, deflated = cached
+    token = get_token(request).encode()
+    if not may_compress(request):
+        response = HttpResponse(token.join(pieces))
+    else:
+        response = HttpResponse(gzip_join(token, pieces, deflated))
+        response["Content-Encoding"] = "gzip"
+    patch_vary_headers(response, ["Accept-Encoding"])
+    return response
 
 
 def _key(request: HttpRequest, template_name: str, scopes: tuple[str, ...]) -> str:
