@@ -6,13 +6,17 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import caches
 from django.test import Client as TestClient
 from django.urls import NoReverseMatch, reverse
 
 from bench import forms
 from bench.studio import Facts
+from pagecache.pages import CACHE_ALIAS
 
 WARM_UP = 5
+# Renders without the page cache, for the table's "uncached" column: fewer, as they are slower.
+UNCACHED_SAMPLES = 15
 # A slow page must not hold the run for minutes: stop early, keeping at least MIN_SAMPLES.
 WARM_UP_SECONDS = 3.0
 TIMED_SECONDS = 15.0
@@ -119,11 +123,18 @@ def measure_in_process(page: Page, facts: Facts, *, repeat: int) -> dict:
     timed_until = time.perf_counter() + TIMED_SECONDS
     while len(timings) < repeat and (len(timings) < MIN_SAMPLES or time.perf_counter() < timed_until):
         timings.append(once())
+    # What the first view after a change costs: the page rendered, not served from the cache.
+    uncached = []
+    if page.method == "GET":
+        for _ in range(UNCACHED_SAMPLES):
+            caches[CACHE_ALIAS].clear()
+            uncached.append(once())
     ok = statuses.get(page.expected_status, 0)
     return {
         "status": "ok" if ok == sum(statuses.values()) else "error",
         "path": path,
         "statuses": {str(code): count for code, count in statuses.items()},
         "median_ms": statistics.median(timings) * 1000 if timings else None,
+        "uncached_median_ms": statistics.median(uncached) * 1000 if uncached else None,
         "requests": len(timings),
     }

@@ -87,6 +87,7 @@ def page_table(rows: list[dict], *, rate: float) -> str:
     header = [
         "page",
         "in-process median ms",
+        "uncached ms",
         f"p50 ms @{rate:.0f}/s",
         f"p95 ms @{rate:.0f}/s",
         "req/s",
@@ -102,6 +103,7 @@ def page_table(rows: list[dict], *, rate: float) -> str:
             [
                 row["page"],
                 _ms(row["in_process"].get("median_ms")),
+                _ms(row["in_process"].get("uncached_median_ms")),
                 _ms(load.get("p50_ms")),
                 _ms(load.get("p95_ms")),
                 f"{load['rps']:.0f}" if load else "-",
