@@ -17,9 +17,13 @@ def trainer_scope(trainer_id: int) -> str:
 
 
 def bump(*scopes: str) -> None:
-    """Give each scope a new token: one statement, whether or not it had one."""
+    """Give each scope a new token: one statement, whether or not it had one.
+
+    Rows are locked in sorted order, so two transactions bumping the same scopes
+    cannot deadlock.
+    """
     Stamp.objects.bulk_create(
-        [Stamp(scope=scope, token=uuid.uuid4()) for scope in set(scopes)],
+        [Stamp(scope=scope, token=uuid.uuid4()) for scope in sorted(set(scopes))],
         update_conflicts=True,
         unique_fields=["scope"],
         update_fields=["token"],
