@@ -1,6 +1,7 @@
 """Report pages and PDF downloads for trainers (their clients) and clients (themselves)."""
 
 from django.core.files.storage import default_storage
+from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -66,6 +67,13 @@ def _pdf_download(request: HttpRequest, report_request: ReportRequest) -> HttpRe
     return response
 
 
+def _assessment(request: HttpRequest, assessments: QuerySet[Assessment], pk: int) -> Assessment:
+    """One of `assessments` (the person's own), or 404; its client goes to the audit trail."""
+    assessment = get_object_or_404(assessments.only("pk", "client_id"), pk=pk)
+    request.audit_client_id = assessment.client_id  # saves the audit trail a lookup
+    return assessment
+
+
 def _progress_request(client_id: int, form: ProgressPeriodForm) -> ReportRequest:
     data = form.cleaned_data if form.is_valid() else {}
     start, end = data.get("start"), data.get("end")
@@ -80,7 +88,7 @@ def _progress_request(client_id: int, form: ProgressPeriodForm) -> ReportRequest
 
 @trainer_required
 def summary(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = get_object_or_404(Assessment.objects.for_trainer(request.user).only("pk"), pk=pk)
+    assessment = _assessment(request, Assessment.objects.for_trainer(request.user), pk)
     return _report_page(
         request,
         ReportRequest(kind=ReportKind.SUMMARY, object_id=assessment.pk),
@@ -91,7 +99,7 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
 
 @trainer_required
 def summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = get_object_or_404(Assessment.objects.for_trainer(request.user).only("pk"), pk=pk)
+    assessment = _assessment(request, Assessment.objects.for_trainer(request.user), pk)
     return _pdf_download(request, ReportRequest(kind=ReportKind.SUMMARY, object_id=assessment.pk))
 
 
@@ -119,7 +127,7 @@ def progress_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @portal_client_required
 def portal_summary(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = get_object_or_404(Assessment.objects.for_portal_user(request.user).only("pk"), pk=pk)
+    assessment = _assessment(request, Assessment.objects.for_portal_user(request.user), pk)
     return _report_page(
         request,
         ReportRequest(kind=ReportKind.SUMMARY, object_id=assessment.pk),
@@ -129,7 +137,7 @@ def portal_summary(request: HttpRequest, pk: int) -> HttpResponse:
 
 @portal_client_required
 def portal_summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = get_object_or_404(Assessment.objects.for_portal_user(request.user).only("pk"), pk=pk)
+    assessment = _assessment(request, Assessment.objects.for_portal_user(request.user), pk)
     return _pdf_download(request, ReportRequest(kind=ReportKind.SUMMARY, object_id=assessment.pk))
 
 

@@ -15,9 +15,11 @@ from clients.roles import trainer_required
 
 
 def _get(request: HttpRequest, pk: int) -> Assessment:
-    return get_object_or_404(
+    assessment = get_object_or_404(
         Assessment.objects.for_trainer(request.user).select_related("client", "trainer"), pk=pk
     )
+    request.audit_client_id = assessment.client_id  # saves the audit trail a lookup
+    return assessment
 
 
 @trainer_required
