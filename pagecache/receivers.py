@@ -64,8 +64,13 @@ def _user_changed(sender, instance, **kwargs) -> None:
     state on its client's page, and whoever recorded a consent or a screening on that
     client's page. Before a delete, while those links still exist (Django then clears
     them with plain UPDATEs, which send no signal)."""
-    named_on = Client.objects.filter(
-        Q(portal_user=instance) | Q(consent_recorded_by=instance) | Q(screenings__recorded_by=instance)
-    )
-    trainer_ids = {instance.pk, *named_on.values_list("trainer_id", flat=True)}
+    # Two queries, each on indexed columns: one OR across the join to screenings would
+    # scan both tables, and this runs at every sign-in (Django saves last_login).
+    clients = Client.objects.filter(Q(portal_user=instance) | Q(consent_recorded_by=instance))
+    screenings = Screening.objects.filter(recorded_by=instance)
+    trainer_ids = {
+        instance.pk,
+        *clients.order_by().values_list("trainer_id", flat=True).distinct(),
+        *screenings.order_by().values_list("client__trainer_id", flat=True).distinct(),
+    }
     bump(*(trainer_scope(pk) for pk in trainer_ids))
