@@ -1,13 +1,11 @@
 """The public catalogue: the pages that PDFs link to. No login needed."""
 
-from collections.abc import Callable
-
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 
+from imbalances.links import slug_url_maker
 from pagecache.pages import render_page
 from pagecache.stamps import CATALOGUE
 
@@ -18,13 +16,6 @@ MAX_QUERY_LENGTH = 100
 
 def _split_by_role(rows: list[PatternMuscle]) -> tuple[list[PatternMuscle], list[PatternMuscle]]:
     return [row for row in rows if row.role == Role.OVER], [row for row in rows if row.role == Role.UNDER]
-
-
-def _url_maker(name: str) -> Callable[[str], str]:
-    """Builds the URL of the page `name` for a slug, reversing only once."""
-    placeholder = "slug-placeholder"
-    url = reverse(name, kwargs={"slug": placeholder})
-    return lambda slug: url.replace(placeholder, slug)
 
 
 @login_not_required
@@ -44,7 +35,7 @@ def _index_context(request: HttpRequest) -> dict:
     )
     muscles = list(Muscle.objects.order_by("name"))
     # Hundreds of links: one reverse per kind of page instead of one per link.
-    pattern_url, muscle_url = _url_maker("imbalances:pattern"), _url_maker("imbalances:muscle")
+    pattern_url, muscle_url = slug_url_maker("imbalances:pattern"), slug_url_maker("imbalances:muscle")
     for region in regions:
         for pattern in region.patterns.all():
             pattern.url = pattern_url(pattern.slug)

@@ -10,21 +10,19 @@ value is escaped with `html.escape`, as the template engine does.
 
 from functools import lru_cache
 from html import escape
-from urllib.parse import quote
 
 from django import forms
 from django.forms import BoundField
 from django.forms.utils import ErrorList, flatatt
-from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from assessments.catalogue import expectation_text
 from assessments.forms.blocks import MUSCLE_SIDES, PATTERN_SIDES, MuscleRow, PatternBlockForm
 from assessments.forms.header import AssessmentHeaderForm
 from assessments.models import Severity
+from imbalances.links import slug_url_maker
 from imbalances.models import Role
 
-SLUG_PLACEHOLDER = "pattern-slug-placeholder"
 # Stands for a row's values in its cached markup; a private-use character no name holds.
 MARK = "\ue000"
 NO_MUSCLES = "The catalogue lists no muscles for this pattern."
@@ -88,7 +86,7 @@ def render_block(block: PatternBlockForm, *, pattern_url: str | None = None) -> 
     name = escape(pattern.name)
     slug = escape(pattern.slug)
     if pattern_url is None:
-        pattern_url = _pattern_url(pattern.slug)
+        pattern_url = slug_url_maker("imbalances:pattern")(pattern.slug)
     out = [
         f'<article class="card mb-3 pattern-block{" border-danger" if errors else ""}" id="pattern-{slug}"'
         f' aria-labelledby="pattern-{slug}-name" data-pattern-block>\n<div class="card-body">\n'
@@ -211,18 +209,8 @@ def _muscle_row_html(
     )
 
 
-def _pattern_url(slug: str) -> str:
-    return reverse("imbalances:pattern", kwargs={"slug": slug})
-
-
-def pattern_url_maker():
-    """Reverse the pattern page's URL once per page instead of once per pattern."""
-    template = _pattern_url(SLUG_PLACEHOLDER)
-    return lambda slug: template.replace(SLUG_PLACEHOLDER, quote(slug, safe=""))
-
-
 def render_blocks(blocks: list[PatternBlockForm]) -> SafeString:
-    url_for = pattern_url_maker()
+    url_for = slug_url_maker("imbalances:pattern")
     out = []
     for block in blocks:
         url = url_for(block.pattern.slug)
