@@ -103,7 +103,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {
     "default": env.cache("CACHE_URL", default="locmemcache://"),
     # Rendered pages (pagecache): each process may keep its own, as keys carry data stamps.
-    "pages": env.cache("PAGE_CACHE_URL", default="locmemcache://pages?max_entries=1000"),
+    "pages": env.cache("PAGE_CACHE_URL", default="locmemcache://pages?max_entries=500"),
 }
 
 # Accounts
