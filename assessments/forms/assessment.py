@@ -10,8 +10,9 @@ from assessments.catalogue import FormLink, FormPattern, FormRegion, expected_mu
 from assessments.forms.blocks import PatternBlockForm
 from assessments.forms.header import AssessmentHeaderForm
 from assessments.forms.render import render_blocks, render_header
-from assessments.models import Assessment, MuscleFinding, PatternFinding
+from assessments.models import Assessment, MuscleFinding, PatternFinding, Side
 from assessments.services import MuscleFindingData, PatternFindingData
+from imbalances.models import Muscle, Pattern
 
 
 @dataclass
@@ -76,6 +77,40 @@ class AssessmentForm:
         for leftovers in by_pattern.values():
             self.kept_muscle_findings.extend(leftovers)
 
+    @staticmethod
+    def remove_key(finding: MuscleFinding) -> str:
+        """The checkbox that takes a muscle finding no catalogue link explains off the assessment."""
+        return f"kept-{finding.pk}-remove"
+
+    def removed_kept_ids(self) -> set[int]:
+        data = self.header.data if self.header.is_bound else {}
+        return {f.pk for f in self.kept_muscle_findings if data.get(self.remove_key(f))}
+
+    def kept_rows(self) -> list[dict]:
+        """The findings kept without a catalogue link, named for the page: two queries, only if any."""
+        if not self.kept_muscle_findings:
+            return []
+        muscles = dict(
+            Muscle.objects.filter(pk__in={f.muscle_id for f in self.kept_muscle_findings}).values_list(
+                "pk", "name"
+            )
+        )
+        pattern_ids = {f.pattern_id for f in self.kept_muscle_findings if f.pattern_id}
+        patterns = (
+            dict(Pattern.objects.filter(pk__in=pattern_ids).values_list("pk", "name")) if pattern_ids else {}
+        )
+        removed = self.removed_kept_ids()
+        return [
+            {
+                "key": self.remove_key(f),
+                "muscle": muscles.get(f.muscle_id, ""),
+                "observed": f"{f.get_role_display()}, {_side_text(f.side)}",
+                "pattern": patterns.get(f.pattern_id, ""),
+                "removed": f.pk in removed,
+            }
+            for f in self.kept_muscle_findings
+        ]
+
     def header_html(self) -> SafeString:
         return render_header(self.header)
 
@@ -99,13 +134,19 @@ class AssessmentForm:
 
     def muscle_findings(self) -> list[MuscleFindingData]:
         found = [f for block in self.blocks for f in block.muscle_findings()]
+        removed = self.removed_kept_ids()
         found += [
             MuscleFindingData(
                 muscle_id=f.muscle_id, role=f.role, side=f.side, pattern_id=f.pattern_id, note=f.note
             )
             for f in self.kept_muscle_findings
+            if f.pk not in removed
         ]
         return found
+
+
+def _side_text(side: str) -> str:
+    return "both sides" if side == Side.BOTH else f"{side} side"
 
 
 def _initial_for(

@@ -264,3 +264,34 @@ def test_a_final_assessment_cannot_be_edited(signed_in, client_record, catalogue
 def test_a_new_assessment_defaults_to_today(signed_in, create_url):
     html = signed_in.get(create_url).content.decode()
     assert f'value="{timezone.localdate().isoformat()}"' in html
+
+
+@pytest.fixture
+def unlinked_finding(client_record, trainer, catalogue):
+    """A draft whose tilt finding lists the flexor, whose catalogue link was removed since."""
+    assessment = factories.AssessmentFactory(client=client_record, trainer=trainer)
+    factories.PatternFindingFactory(assessment=assessment, pattern=catalogue.tilt, severity=2)
+    finding = factories.MuscleFindingFactory(
+        assessment=assessment, muscle=catalogue.tilt_over.muscle, pattern=catalogue.tilt, role="over-active"
+    )
+    catalogue.tilt_over.delete()
+    return finding
+
+
+def test_a_finding_the_catalogue_no_longer_links_is_listed_and_kept(signed_in, unlinked_finding, catalogue):
+    url = reverse("assessments:update", kwargs={"pk": unlinked_finding.assessment_id})
+    html = signed_in.get(url).content.decode()
+    assert 'data-testid="kept-findings"' in html
+    assert "Remove <strong>Test flexor</strong>: over-active, both sides, under Test tilt" in html
+    data = form_data(version=1, **{f"p{catalogue.tilt.pk}": {"severity": "2"}})
+    assert signed_in.post(url, data).status_code == 302
+    assert MuscleFinding.objects.filter(pk=unlinked_finding.pk).exists()
+
+
+def test_a_finding_the_catalogue_no_longer_links_can_be_removed(signed_in, unlinked_finding, catalogue):
+    url = reverse("assessments:update", kwargs={"pk": unlinked_finding.assessment_id})
+    data = form_data(version=1, **{f"p{catalogue.tilt.pk}": {"severity": "2"}})
+    data[f"kept-{unlinked_finding.pk}-remove"] = "on"
+    assert signed_in.post(url, data).status_code == 302
+    assert not MuscleFinding.objects.filter(assessment_id=unlinked_finding.assessment_id).exists()
+    assert 'data-testid="kept-findings"' not in signed_in.get(url).content.decode()
