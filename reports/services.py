@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from reports.data import Report, SummaryReport, build_progress, build_summary, report_key
@@ -78,18 +78,23 @@ def rendered_report_store(*, report: Report) -> RenderedReport:
     if default_storage.exists(name):
         default_storage.delete(name)
     saved_name = default_storage.save(name, ContentFile(pdf))
-    with transaction.atomic():
-        rendered, _ = RenderedReport.objects.update_or_create(
-            key=key,
-            defaults={
-                "kind": report.header.kind,
-                **_owner_ids(report),
-                "status": RenderedReport.Status.READY,
-                "file_name": saved_name,
-                "byte_size": len(pdf),
-                "render_seconds": elapsed,
-            },
-        )
+    try:
+        with transaction.atomic():
+            rendered, _ = RenderedReport.objects.update_or_create(
+                key=key,
+                defaults={
+                    "kind": report.header.kind,
+                    **_owner_ids(report),
+                    "status": RenderedReport.Status.READY,
+                    "file_name": saved_name,
+                    "byte_size": len(pdf),
+                    "render_seconds": elapsed,
+                },
+            )
+    except IntegrityError:
+        # The client was erased while this render ran: leave no file of theirs behind.
+        default_storage.delete(saved_name)
+        raise
     logger.info("Rendered %s report %s in %.2f s", report.header.kind, key[:12], elapsed)
     return rendered
 

@@ -2,11 +2,14 @@
 
 import pytest
 from django.core.files.storage import default_storage
+from django.db import IntegrityError
 from django.urls import reverse
 
-from reports.models import RenderedReport
-from reports.services import cache_file_name
+from reports.data import report_key
+from reports.models import RenderedReport, ReportKind
+from reports.services import ReportRequest, cache_file_name, rendered_report_store
 from reports.tasks import render_report_pdf
+from security.services import client_erase
 from tests.conftest import login_as
 
 
@@ -115,3 +118,14 @@ def test_with_a_queued_backend_the_page_says_it_is_being_prepared(
     assert "download the PDF" in ready.content.decode()
     assert "hx-trigger" not in ready.content.decode()
     assert _pdf(client, progress_url)[:4] == b"%PDF"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_render_finishing_after_its_client_was_erased_leaves_no_file(trainer, client_record, studio):
+    """A worker may still be rendering when the trainer erases the client: its PDF must not stay."""
+    report = ReportRequest(kind=ReportKind.PROGRESS, object_id=client_record.pk, include_drafts=True).build()
+    client_erase(client=client_record, by=trainer)
+    with pytest.raises(IntegrityError):
+        rendered_report_store(report=report)
+    assert not default_storage.exists(cache_file_name(report_key(report)))
+    assert not RenderedReport.objects.exists()
