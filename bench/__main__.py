@@ -124,7 +124,7 @@ def _run(args, size, database, server_env: dict[str, str], total_requests: int) 
         log_path = RESULTS_DIR / "gunicorn.log"
         RESULTS_DIR.mkdir(parents=True, exist_ok=True)
         print(f"Under load: {total_requests} requests per page at {args.rate:.0f}/s", flush=True)
-        with serve.gunicorn(env=server_env, log_path=log_path) as port:
+        with serve.gunicorn(env=server_env, log_path=log_path) as server:
             for row in rows:
                 page = row["page_def"]
                 if row["in_process"]["status"] == "missing":
@@ -139,16 +139,20 @@ def _run(args, size, database, server_env: dict[str, str], total_requests: int) 
                     cookies=cookies.get(page.persona, []),
                 )
                 # A short warm-up so every worker has its connection and templates loaded.
-                load.run(target, port=port, rate=args.rate, total=20, max_seconds=3, threads=2)
+                load.run(target, port=server.port, rate=args.rate, total=20, max_seconds=3, threads=2)
+                cpu_before = serve.cpu_seconds(server.pid)
                 row["load"] = load.run(
                     target,
-                    port=port,
+                    port=server.port,
                     rate=args.rate,
                     total=total_requests,
                     max_seconds=total_requests / args.rate * 2,
                     threads=args.threads,
                 )
                 result = row["load"]
+                # What one answer costs the web workers: the figure that sizes a deployment.
+                cpu = serve.cpu_seconds(server.pid) - cpu_before
+                result["worker_cpu_ms"] = cpu / result["requests"] * 1000 if result["requests"] else None
                 print(
                     f"  {page.key}: {result['requests']} answered, p95 {result['p95_ms'] or 0:.1f} ms, "
                     f"{result['rps']:.0f}/s, {result['errors']} errors",

@@ -91,6 +91,7 @@ def page_table(rows: list[dict], *, rate: float) -> str:
         f"p50 ms @{rate:.0f}/s",
         f"p95 ms @{rate:.0f}/s",
         "req/s",
+        "worker CPU ms/req",
         "x minimal (in-process / p50)",
         "budget",
     ]
@@ -107,6 +108,7 @@ def page_table(rows: list[dict], *, rate: float) -> str:
                 _ms(load.get("p50_ms")),
                 _ms(load.get("p95_ms")),
                 f"{load['rps']:.0f}" if load else "-",
+                _ms(load.get("worker_cpu_ms")),
                 "-" if row is minimal else ratio,
                 row["verdict"],
             ]

@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -32,9 +33,29 @@ def _answers(port: int) -> bool:
         connection.close()
 
 
+def cpu_seconds(master_pid: int) -> float:
+    """CPU time (user and system) used so far by gunicorn's workers, the children of its master."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # The command name, in parentheses, may hold spaces: split after its closing one.
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue  # a process that ended meanwhile
+        if int(fields[1]) == master_pid:
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass(frozen=True)
+class Server:
+    port: int
+    pid: int
+
+
 @contextmanager
-def gunicorn(*, env: dict[str, str], log_path: Path) -> Iterator[int]:
-    """Starts gunicorn on a free loopback port, yields the port, and stops it."""
+def gunicorn(*, env: dict[str, str], log_path: Path) -> Iterator[Server]:
+    """Starts gunicorn on a free loopback port, yields its port and master pid, and stops it."""
     port = free_port()
     command = [
         sys.executable, "-m", "gunicorn", "bench.wsgi:application",
@@ -59,7 +80,7 @@ def gunicorn(*, env: dict[str, str], log_path: Path) -> Iterator[int]:
             time.sleep(0.2)
         else:
             raise RuntimeError(f"gunicorn did not answer on port {port}; see {log_path}")
-        yield port
+        yield Server(port=port, pid=server.pid)
     finally:
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGTERM)
