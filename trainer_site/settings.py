@@ -103,7 +103,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {
     "default": env.cache("CACHE_URL", default="locmemcache://"),
     # Rendered pages (pagecache): each process may keep its own, as keys carry data stamps.
-    "pages": env.cache("PAGE_CACHE_URL", default="locmemcache://pages?max_entries=500"),
+    # None kept in development, where an edited template must show on the next request.
+    "pages": env.cache(
+        "PAGE_CACHE_URL", default="dummycache://" if DEBUG else "locmemcache://pages?max_entries=500"
+    ),
 }
 
 # Accounts
