@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -36,6 +38,18 @@ class AssessmentQuerySet(models.QuerySet):
 
     def final(self) -> "AssessmentQuerySet":
         return self.filter(status=Assessment.Status.FINAL)
+
+    def in_period(
+        self, *, start: date | None, end: date | None, include_drafts: bool
+    ) -> "AssessmentQuerySet":
+        """The sessions progress covers, on its pages and in its reports: from `start`
+        to `end` (both optional, inclusive), drafts only when asked."""
+        assessments = self if include_drafts else self.final()
+        if start:
+            assessments = assessments.filter(session_date__gte=start)
+        if end:
+            assessments = assessments.filter(session_date__lte=end)
+        return assessments
 
 
 class Assessment(models.Model):

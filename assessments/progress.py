@@ -185,13 +185,9 @@ def client_progress(
     Reads plain rows (no model instances): a client with dozens of sessions has
     hundreds of findings, and only a few columns of each are shown.
     """
-    assessments = Assessment.objects.filter(client=client)
-    if not include_drafts:
-        assessments = assessments.final()
-    if start:
-        assessments = assessments.filter(session_date__gte=start)
-    if end:
-        assessments = assessments.filter(session_date__lte=end)
+    assessments = Assessment.objects.filter(client=client).in_period(
+        start=start, end=end, include_drafts=include_drafts
+    )
     rows = assessments.order_by("session_date", "created_at", "pk").values_list(
         "pk", "session_date", "status", "pain_score", "notes"
     )

@@ -315,15 +315,10 @@ def _muscle_tallies(sessions: list[SessionEntry]) -> list[MuscleTally]:
 def progress_assessments(
     client_id: int, *, start: date | None, end: date | None, include_drafts: bool
 ) -> QuerySet[Assessment]:
-    """The assessments a progress report covers."""
-    assessments = Assessment.objects.filter(client_id=client_id)
-    if not include_drafts:
-        assessments = assessments.final()
-    if start:
-        assessments = assessments.filter(session_date__gte=start)
-    if end:
-        assessments = assessments.filter(session_date__lte=end)
-    return assessments
+    """The assessments a progress report covers: those the progress page shows."""
+    return Assessment.objects.filter(client_id=client_id).in_period(
+        start=start, end=end, include_drafts=include_drafts
+    )
 
 
 def build_progress(
