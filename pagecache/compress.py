@@ -38,11 +38,5 @@ def gzip_join(token: bytes, pieces: list[bytes], deflated: list[bytes]) -> bytes
     return _HEADER + _deflate(token).join(deflated) + _END + trailer
 
 
-def may_compress(request: HttpRequest) -> bool:
-    """When the browser takes gzip and the page reflects nothing the request sent.
-
-    A page that echoes request input (a search box, a period) next to private data
-    could let an attacker who sees response sizes guess that data (BREACH): such
-    pages are sent uncompressed.
-    """
-    return not request.GET and bool(_ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))
+def accepts_gzip(request: HttpRequest) -> bool:
+    return bool(_ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))

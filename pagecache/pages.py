@@ -5,8 +5,13 @@ shows), the full URL, today's date (screening falls due by the calendar) and the
 stamps of the data it shows. Views check access before asking for a page, so the
 cache never decides who may see what. Two things differ per request and are never
 cached: the CSRF token, swapped in on the way out, and one-off messages, whose
-presence makes the page render afresh. Browsers that take gzip get the page compressed
-(see compress.py for how, and when not).
+presence makes the page render afresh.
+
+A URL with a query string (a search, a page number, a period) is rendered every time:
+anyone could otherwise fill the cache with made-up queries and push out the pages
+people use. Nor would such pages be compressed: they echo what was typed beside
+private data, which would let someone who sees response sizes guess that data
+(BREACH). Browsers that take gzip get every other page compressed (compress.py).
 """
 
 import hashlib
@@ -21,7 +26,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
 from clients.roles import role_of
-from pagecache.compress import deflate_pieces, gzip_join, may_compress
+from pagecache.compress import accepts_gzip, deflate_pieces, gzip_join
 from pagecache.stamps import tokens
 
 CACHE_ALIAS = "pages"
@@ -44,7 +49,7 @@ def render_page(
     and must read everything the page shows itself: an object the view loaded earlier (to
     check access) could predate a change whose stamp is already in the key.
     """
-    if len(get_messages(request)):
+    if request.GET or len(get_messages(request)):
         return HttpResponse(render_to_string(template_name, context(), request))
     cache = caches[CACHE_ALIAS]
     key = _key(request, template_name, scopes)
@@ -57,7 +62,7 @@ def render_page(
         cache.set(key, cached, TIMEOUT_SECONDS)
     pieces, deflated = cached
     token = get_token(request).encode()
-    if not may_compress(request):
+    if not accepts_gzip(request):
         response = HttpResponse(token.join(pieces))
     else:
         response = HttpResponse(gzip_join(token, pieces, deflated))

@@ -591,3 +591,18 @@ def test_an_edit_committed_while_the_client_page_is_served_is_not_cached_stale(
     page(alice, client_record.get_absolute_url())
     html = page(alice, client_record.get_absolute_url())
     assert "Janet Doe" in html and "Jane Doe" not in html
+
+
+def test_a_page_with_a_query_string_is_rendered_every_time(alice, client_record):
+    """Made-up queries must not fill the cache and push out the pages people use."""
+
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as context:
+            assert "Jane Doe" in page(alice, url)
+        return len(context)
+
+    plain, searched = reverse("clients:list"), reverse("clients:list") + "?q=Jane&made-up=1"
+    for url in (plain, searched):
+        queries(url)
+    # The plain list now comes from the cache; the searched one is read and rendered again.
+    assert queries(searched) == queries(searched) > queries(plain)
