@@ -22,13 +22,19 @@ def _upsert(
         existing[slug] = obj
         changes.append(f"create {label} {slug}")
         return obj
+    if changed := _save_changed(obj, values):
+        changes.append(f"update {label} {slug}: {', '.join(changed)}")
+    return obj
+
+
+def _save_changed(obj: models.Model, values: dict[str, Any]) -> list[str]:
+    """Set and save the fields of `obj` whose value differs from `values`; their names."""
     changed = [name for name, value in values.items() if getattr(obj, name) != value]
     if changed:
         for name in changed:
             setattr(obj, name, values[name])
         obj.save(update_fields=changed)
-        changes.append(f"update {label} {slug}: {', '.join(changed)}")
-    return obj
+    return changed
 
 
 def _sync_pattern_muscles(
@@ -50,11 +56,7 @@ def _sync_pattern_muscles(
             PatternMuscle.objects.create(pattern=pattern, muscle_id=key[0], side=key[1], **values)
             changes.append(f"add {label}")
             continue
-        changed = [name for name, value in values.items() if getattr(row, name) != value]
-        if changed:
-            for name in changed:
-                setattr(row, name, values[name])
-            row.save(update_fields=changed)
+        if changed := _save_changed(row, values):
             changes.append(f"update {label}: {', '.join(changed)}")
 
 

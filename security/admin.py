@@ -6,19 +6,9 @@ from clients.models import Client
 from security.models import AuditEvent
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "user", "action", "client", "url_name", "ip_address"]
-    list_filter = [
-        "action",
-        ("user", admin.RelatedOnlyFieldListFilter),
-        ("client", admin.RelatedOnlyFieldListFilter),
-    ]
-    search_fields = ["user__username", "client__first_name", "client__last_name", "path"]
-    list_select_related = ["user", "client"]
-    date_hierarchy = "at"
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Lists and shows, never adds, changes or deletes."""
 
-    # The trail is evidence: nobody edits it by hand.
     def has_add_permission(self, request) -> bool:
         return False
 
@@ -29,10 +19,26 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
 
-class ClientPrivacyAdmin(admin.ModelAdmin):
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    """The trail is evidence: nobody edits it by hand."""
+
+    list_display = ["at", "user", "action", "client", "url_name", "ip_address"]
+    list_filter = [
+        "action",
+        ("user", admin.RelatedOnlyFieldListFilter),
+        ("client", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["user__username", "client__first_name", "client__last_name", "path"]
+    list_select_related = ["user", "client"]
+    date_hierarchy = "at"
+
+
+class ClientPrivacyAdmin(ReadOnlyAdmin):
     """Read-only list of clients for the admin, to answer a client's request about their data.
 
     Shows no health data itself: the links lead to the export and the erasure pages.
+    Deleting here would skip the erasure's history, files and accounts.
     """
 
     list_display = ["__str__", "trainer", "is_archived", "created_at", "privacy_links"]
@@ -50,16 +56,6 @@ class ClientPrivacyAdmin(admin.ModelAdmin):
             reverse("security:client_export", kwargs={"client_pk": client.pk}),
             reverse("security:client_erase", kwargs={"client_pk": client.pk}),
         )
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        # Deleting here would skip the erasure's history, files and accounts.
-        return False
 
 
 # The clients app may one day register its own admin; then it gets these links from there.
