@@ -1,8 +1,8 @@
 """Whole pages rendered once and served again until their data changes.
 
-A cached page is keyed by who asks (their id, name and role, which the page header
-shows), the full URL, today's date (screening falls due by the calendar) and the
-stamps of the data it shows. Views check access before asking for a page, so the
+A cached page is keyed by who asks (their id, name and what PAGE_CACHE_VIEWER says of
+them: the role the page header shows), the full URL, today's date (screening falls due
+by the calendar) and the stamps of the data it shows. Views check access before asking for a page, so the
 cache never decides who may see what. Two things differ per request and are never
 cached: the CSRF token, swapped in on the way out, and one-off messages, whose
 presence makes the page render afresh.
@@ -17,6 +17,7 @@ private data, which would let someone who sees response sizes guess that data
 import hashlib
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
@@ -24,8 +25,8 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.module_loading import import_string
 
-from clients.roles import role_of
 from pagecache.compress import accepts_gzip, deflate_pieces, gzip_join
 from pagecache.stamps import tokens
 
@@ -79,7 +80,8 @@ def _key(request: HttpRequest, template_name: str, scopes: tuple[str, ...]) -> s
         user.pk,
         user.get_full_name() if user.is_authenticated else "",
         user.get_username(),
-        role_of(user),
+        # Named by the settings: the catalogue's pages use this cache and must not import clients.
+        import_string(settings.PAGE_CACHE_VIEWER)(user),
         timezone.localdate().isoformat(),
         *scopes,
         *tokens(*scopes),

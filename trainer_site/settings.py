@@ -108,6 +108,8 @@ CACHES = {
         "PAGE_CACHE_URL", default="dummycache://" if DEBUG else "locmemcache://pages?max_entries=500"
     ),
 }
+# What the page header shows of the person asking, so that it is part of a cached page's key.
+PAGE_CACHE_VIEWER = "clients.roles.role_of"
 
 # Accounts
 AUTHENTICATION_BACKENDS = [
