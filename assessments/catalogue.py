@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 from assessments.models import Side
 from imbalances.models import Pattern, PatternMuscle, RelativeSide, Role
-from pagecache.stamps import CATALOGUE, tokens
 
 ROLE_LABELS = dict(Role.choices)
 
@@ -54,7 +53,7 @@ class FormPattern:
     is_active: bool
     region: FormRegion
     links: list[FormLink] = field(default_factory=list)
-    # The form's per-link rows and untouched markup, kept as long as this catalogue read is reused.
+    # The form's per-link rows, built once per request.
     memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -68,29 +67,19 @@ PATTERN_COLUMNS = (
 LINK_COLUMNS = (
     "pk", "pattern_id", "muscle_id", "role", "side", "muscle__name", "muscle__is_paired", "muscle__is_active",
 )  # fmt: skip
-# The last catalogue read, with the catalogue stamp it was read under.
-_last: tuple[str, list[FormPattern]] = ("", [])
 
 
 def form_patterns(*, keep_pattern_ids: set[int] = frozenset()) -> list[FormPattern]:
     """Active patterns, plus retired ones an existing assessment still refers to.
 
     Ordered by region and pattern as on the catalogue pages; each pattern's `links`
-    are ordered by role, side and muscle name. One small query while the catalogue's
-    stamp (pagecache) is the one the last read was made under: then the last objects,
-    and the markup cached for them, are reused. Any edit of the catalogue gives it a new
-    stamp, so it shows on the very next form. Otherwise two more queries: one joined
-    query was slower, as it repeats the pattern's columns on every link row.
+    are ordered by role, side and muscle name. Read afresh for every form, so a catalogue
+    edit shows on the very next one. Two queries: one joined query was slower, as it
+    repeats the pattern's columns on every link row.
     """
-    global _last
-    # Read before the rows, so that rows read after an edit are never kept under the old stamp.
-    (token,) = tokens(CATALOGUE)
-    last_token, built = _last
-    if token != last_token:
-        patterns = Pattern.objects.order_by("region__display_order", "region__name", "display_order", "name")
-        links = PatternMuscle.objects.order_by("pattern_id", "role", "side", "muscle__name")
-        built = _build(patterns.values_list(*PATTERN_COLUMNS), links.values_list(*LINK_COLUMNS))
-        _last = (token, built)
+    patterns = Pattern.objects.order_by("region__display_order", "region__name", "display_order", "name")
+    links = PatternMuscle.objects.order_by("pattern_id", "role", "side", "muscle__name")
+    built = _build(patterns.values_list(*PATTERN_COLUMNS), links.values_list(*LINK_COLUMNS))
     return [pattern for pattern in built if pattern.is_active or pattern.pk in keep_pattern_ids]
 
 

@@ -3,11 +3,9 @@
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 
 from imbalances.links import slug_url_maker
-from pagecache.pages import render_page
-from pagecache.stamps import CATALOGUE
 
 from .models import Muscle, Pattern, PatternMuscle, Region, Role
 
@@ -21,12 +19,6 @@ def _split_by_role(rows: list[PatternMuscle]) -> tuple[list[PatternMuscle], list
 @login_not_required
 def index(request: HttpRequest) -> HttpResponse:
     """Regions with their patterns, every muscle, the glossary and an optional search (`?q=`)."""
-    return render_page(
-        request, "imbalances/catalogue_index.html", lambda: _index_context(request), scopes=(CATALOGUE,)
-    )
-
-
-def _index_context(request: HttpRequest) -> dict:
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
     regions = list(
         Region.objects.prefetch_related(
@@ -49,34 +41,28 @@ def _index_context(request: HttpRequest) -> dict:
     if query:
         context["pattern_results"] = list(Pattern.objects.search(query).select_related("region"))
         context["muscle_results"] = list(Muscle.objects.search(query).order_by("name"))
-    return context
+    return render(request, "imbalances/catalogue_index.html", context)
 
 
 @login_not_required
 def pattern_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """One pattern, retired or not: old reports still link here."""
-
-    def context() -> dict:
-        pattern = get_object_or_404(Pattern.objects.with_muscles(), slug=slug)
-        rows = list(pattern.pattern_muscles.all())
-        over_active, under_active = _split_by_role(rows)
-        return {
-            "pattern": pattern,
-            "over_active": over_active,
-            "under_active": under_active,
-            "sources": sorted({row.source for row in rows if row.source}),
-        }
-
-    return render_page(request, "imbalances/pattern_detail.html", context, scopes=(CATALOGUE,))
+    pattern = get_object_or_404(Pattern.objects.with_muscles(), slug=slug)
+    rows = list(pattern.pattern_muscles.all())
+    over_active, under_active = _split_by_role(rows)
+    context = {
+        "pattern": pattern,
+        "over_active": over_active,
+        "under_active": under_active,
+        "sources": sorted({row.source for row in rows if row.source}),
+    }
+    return render(request, "imbalances/pattern_detail.html", context)
 
 
 @login_not_required
 def muscle_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """One muscle and every pattern in which it is over- or under-active."""
-
-    def context() -> dict:
-        muscle = get_object_or_404(Muscle.objects.with_patterns(), slug=slug)
-        over_active_in, under_active_in = _split_by_role(list(muscle.pattern_muscles.all()))
-        return {"muscle": muscle, "over_active_in": over_active_in, "under_active_in": under_active_in}
-
-    return render_page(request, "imbalances/muscle_detail.html", context, scopes=(CATALOGUE,))
+    muscle = get_object_or_404(Muscle.objects.with_patterns(), slug=slug)
+    over_active_in, under_active_in = _split_by_role(list(muscle.pattern_muscles.all()))
+    context = {"muscle": muscle, "over_active_in": over_active_in, "under_active_in": under_active_in}
+    return render(request, "imbalances/muscle_detail.html", context)

@@ -19,6 +19,7 @@ from reports.services import (
     cached_download_remember,
     rendered_report_request,
 )
+from security.audit import Action, audit
 
 HTML_TEMPLATES = {ReportKind.SUMMARY: "reports/summary.html", ReportKind.PROGRESS: "reports/progress.html"}
 
@@ -32,6 +33,7 @@ def _report_page(
     request: HttpRequest, report_request: ReportRequest, *, pdf_url: str, **extra
 ) -> HttpResponse:
     report = report_request.build()
+    audit(request, client_id=report.client_id)
     context = {"report": report, "pdf_url": pdf_url, **extra}
     return render(request, HTML_TEMPLATES[report_request.kind], context)
 
@@ -57,6 +59,7 @@ def _pdf_download(request: HttpRequest, report_request: ReportRequest) -> HttpRe
     if is_htmx:
         return render(request, "reports/_pdf_ready.html", {"download_url": request.get_full_path()})
     cached_download_record(user=request.user, download=download)
+    audit(request, client_id=download.client_id, action=Action.DOWNLOAD)
     response = FileResponse(
         default_storage.open(download.file_name, "rb"),
         as_attachment=True,
@@ -68,10 +71,8 @@ def _pdf_download(request: HttpRequest, report_request: ReportRequest) -> HttpRe
 
 
 def _assessment(request: HttpRequest, assessments: QuerySet[Assessment], pk: int) -> Assessment:
-    """One of `assessments` (the person's own), or 404; its client goes to the audit trail."""
-    assessment = get_object_or_404(assessments.only("pk", "client_id"), pk=pk)
-    request.audit_client_id = assessment.client_id  # saves the audit trail a lookup
-    return assessment
+    """One of `assessments` (the person's own), or 404."""
+    return get_object_or_404(assessments.only("pk", "client_id"), pk=pk)
 
 
 def _progress_request(client_id: int, form: ProgressPeriodForm) -> ReportRequest:

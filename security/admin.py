@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from clients.models import Client
+from security.audit import audit
 from security.models import AuditEvent
 
 
@@ -48,6 +49,13 @@ class ClientPrivacyAdmin(ReadOnlyAdmin):
     fields = ["first_name", "last_name", "trainer", "is_archived", "created_at", "privacy_links"]
     readonly_fields = fields
     actions = None
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        # Shown only when the client exists; a missing id redirects to the index.
+        if response.status_code == 200:
+            audit(request, client_id=int(object_id))
+        return response
 
     @admin.display(description="Client's data")
     def privacy_links(self, client: Client) -> str:

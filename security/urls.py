@@ -4,7 +4,6 @@ from security import views
 
 app_name = "security"
 
-# `client_pk`, not `pk`: the audit middleware reads it as the client in any namespace.
 urlpatterns = [
     path("clients/<int:client_pk>/export/", views.client_export_view, name="client_export"),
     path("clients/<int:client_pk>/erase/", views.client_erase_view, name="client_erase"),

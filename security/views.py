@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from clients.models import Client
 from clients.roles import is_trainer
+from security.audit import Action, audit
 from security.export import export_filename
 from security.forms import ClientEraseForm
 from security.services import client_erase, client_export
@@ -56,6 +57,7 @@ def _client_for(request: HttpRequest, client_pk: int) -> Client:
 def client_export_view(request: HttpRequest, client_pk: int) -> HttpResponse:
     client = _client_for(request, client_pk)
     data = client_export(client=client, by=request.user)
+    audit(request, client_id=client.pk, action=Action.EXPORT)
     response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{export_filename(client)}"'
     response["Cache-Control"] = "no-store"
@@ -68,9 +70,8 @@ def client_erase_view(request: HttpRequest, client_pk: int) -> HttpResponse:
     form = ClientEraseForm(request.POST or None, expected_name=client.full_name)
     if request.method == "POST" and form.is_valid():
         name = client.full_name
+        # The erasure records itself, unnamed: the client it would name is gone.
         client_erase(client=client, by=request.user)
-        # Tells the audit middleware not to point a new event at the row just deleted.
-        request.client_erased = True
         messages.success(request, f"All data about {name} was erased.")
         return redirect("clients:list" if is_trainer(request.user) else "admin:index")
     counts = {
@@ -79,6 +80,8 @@ def client_erase_view(request: HttpRequest, client_pk: int) -> HttpResponse:
         "report_downloads": client.report_downloads.count(),
     }
     status = 400 if form.is_bound else 200
+    if not form.is_bound:
+        audit(request, client_id=client.pk)
     return render(
         request,
         "security/client_erase.html",

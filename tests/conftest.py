@@ -47,12 +47,7 @@ def _test_settings(settings, tmp_path):
     }
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SITE_URL = "https://studio.example.com"
-    # The page cache as in production, even when the environment says DEBUG.
-    settings.CACHES = {
-        **settings.CACHES,
-        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
-    }
-    # Rate-limit counters and rendered pages live in caches: each test starts with none.
+    # Rate-limit counters live in the cache: each test starts with none.
     for cache in caches.all():
         cache.clear()
 

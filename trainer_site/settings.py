@@ -51,7 +51,6 @@ INSTALLED_APPS = [
     "assessments",
     "reports",
     "security",
-    "pagecache",
 ]
 
 MIDDLEWARE = [
@@ -67,7 +66,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "security.middleware.AuditMiddleware",
+    "security.middleware.PrivatePagesMiddleware",
     # Last, so that a lockout answers before any view runs.
     "axes.middleware.AxesMiddleware",
 ]
@@ -102,14 +101,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
     "default": env.cache("CACHE_URL", default="locmemcache://"),
-    # Rendered pages (pagecache): each process may keep its own, as keys carry data stamps.
-    # None kept in development, where an edited template must show on the next request.
-    "pages": env.cache(
-        "PAGE_CACHE_URL", default="dummycache://" if DEBUG else "locmemcache://pages?max_entries=500"
-    ),
 }
-# What the page header shows of the person asking, so that it is part of a cached page's key.
-PAGE_CACHE_VIEWER = "clients.roles.role_of"
 
 # Accounts
 AUTHENTICATION_BACKENDS = [

@@ -12,13 +12,13 @@ from assessments.models import Assessment
 from assessments.services import ConflictError, LockedError, assessment_finalise, assessment_reopen
 from assessments.views.common import client_page_url
 from clients.roles import trainer_required
+from security.audit import audit
 
 
 def _get(request: HttpRequest, pk: int) -> Assessment:
     assessment = get_object_or_404(
         Assessment.objects.for_trainer(request.user).select_related("client", "trainer"), pk=pk
     )
-    request.audit_client_id = assessment.client_id  # saves the audit trail a lookup
     return assessment
 
 
@@ -31,6 +31,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         muscles_by_pattern[finding.pattern_id].append(finding)
     rows = [(finding, muscles_by_pattern.pop(finding.pattern_id, [])) for finding in pattern_findings]
     other_muscles = [finding for findings in muscles_by_pattern.values() for finding in findings]
+    audit(request, client_id=assessment.client_id)
     return render(
         request,
         "assessments/assessment_detail.html",
@@ -60,6 +61,7 @@ def finalise(request: HttpRequest, pk: int) -> HttpResponse:
     except ConflictError:
         messages.error(request, "The assessment changed since you opened it: review it, then finalise.")
     else:
+        audit(request, client_id=assessment.client_id)
         messages.success(request, "Assessment finalised. The client can now see it.")
     return redirect(assessment)
 
@@ -73,6 +75,7 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
     except ConflictError:
         messages.info(request, "This assessment is already a draft.")
     else:
+        audit(request, client_id=assessment.client_id)
         messages.success(request, "Assessment reopened as a draft. The client no longer sees it.")
     return redirect(assessment)
 
@@ -80,6 +83,7 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
 @trainer_required
 def history(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _get(request, pk)
+    audit(request, client_id=assessment.client_id)
     return render(
         request,
         "assessments/assessment_history.html",

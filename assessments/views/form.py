@@ -13,8 +13,7 @@ from assessments.services import ConflictError, LockedError, assessment_finalise
 from assessments.views.common import client_page_url
 from clients.models import Client, Screening
 from clients.roles import trainer_required
-from pagecache.pages import render_page
-from pagecache.stamps import CATALOGUE, trainer_scope
+from security.audit import audit
 
 
 @trainer_required
@@ -32,7 +31,6 @@ def update(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = get_object_or_404(
         Assessment.objects.for_trainer(request.user).select_related("client"), pk=pk
     )
-    request.audit_client_id = assessment.client_id  # saves the audit trail a lookup
     if assessment.is_final:
         messages.error(request, "This assessment is final. Reopen it before making changes.")
         return redirect(assessment)
@@ -44,12 +42,8 @@ TEMPLATE = "assessments/assessment_form.html"
 
 def _form_page(request: HttpRequest, *, assessment: Assessment, client: Client) -> HttpResponse:
     if request.method != "POST":
-        return render_page(
-            request,
-            TEMPLATE,
-            lambda: _fresh_context(assessment, client),
-            scopes=(trainer_scope(client.trainer_id), CATALOGUE),
-        )
+        audit(request, client_id=client.pk)
+        return render(request, TEMPLATE, _context(assessment, client, _form_builder(assessment)()))
     build = _form_builder(assessment)
     form = build(request.POST)
     conflict = False
@@ -81,6 +75,7 @@ def _form_page(request: HttpRequest, *, assessment: Assessment, client: Client) 
             conflict = True
             status = 409
         else:
+            audit(request, client_id=client.pk)
             verb = "saved and finalised" if assessment.is_final else "saved"
             messages.success(request, f"Assessment of {client} on {assessment.session_date:%d %b %Y} {verb}.")
             return redirect(assessment)
@@ -110,15 +105,6 @@ def _form_builder(assessment: Assessment) -> Callable[..., AssessmentForm]:
         )
 
     return build
-
-
-def _fresh_context(assessment: Assessment, client: Client) -> dict:
-    """The blank or saved form, from rows read after the page cache's stamps (see render_page)."""
-    client = get_object_or_404(Client, pk=client.pk)
-    if assessment.pk:
-        assessment = get_object_or_404(Assessment, pk=assessment.pk)
-        assessment.client = client
-    return _context(assessment, client, _form_builder(assessment)())
 
 
 def _context(assessment: Assessment, client: Client, form: AssessmentForm) -> dict:

@@ -4,14 +4,13 @@ from datetime import date
 
 from django import forms
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 
 from assessments.progress import client_progress
 from assessments.views.common import client_page_url
 from clients.models import Client
 from clients.roles import trainer_required
-from pagecache.pages import render_page
-from pagecache.stamps import CATALOGUE, trainer_scope
+from security.audit import audit
 
 
 class PeriodForm(forms.Form):
@@ -36,20 +35,11 @@ def progress(request: HttpRequest, client_pk: int) -> HttpResponse:
     if period.is_bound and period.is_valid():
         start, end = period.cleaned_data["start"], period.cleaned_data["end"]
         include_drafts = period.cleaned_data["drafts"]
-    return render_page(
-        request,
-        "assessments/progress.html",
-        lambda: _context(client.pk, period, include_drafts=include_drafts, start=start, end=end),
-        scopes=(trainer_scope(client.trainer_id), CATALOGUE),
-    )
-
-
-def _context(client_pk: int, period: PeriodForm, **options) -> dict:
-    # The client read again after the page cache's stamps (see render_page).
-    client = get_object_or_404(Client, pk=client_pk)
-    return {
+    audit(request, client_id=client.pk)
+    context = {
         "client": client,
-        "progress": client_progress(client, **options),
+        "progress": client_progress(client, include_drafts=include_drafts, start=start, end=end),
         "period": period,
         "client_url": client_page_url(client),
     }
+    return render(request, "assessments/progress.html", context)

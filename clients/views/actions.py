@@ -16,6 +16,7 @@ from clients.services import (
     portal_revoke,
     screening_record,
 )
+from security.audit import audit
 
 
 def _own_client(request: HttpRequest, pk: int) -> Client:
@@ -36,11 +37,14 @@ def screening(request: HttpRequest, pk: int) -> HttpResponse:
             answers=form.answers(),
             by=request.user,
         )
+        audit(request, client_id=client.pk)
         if recorded.needs_clearance:
             messages.warning(request, f"Screening recorded: {client.full_name} needs medical clearance.")
         else:
             messages.success(request, "Screening recorded.")
         return redirect(client)
+    if request.method == "GET":
+        audit(request, client_id=client.pk)
     return render(request, "clients/screening_form.html", {"client": client, "form": form})
 
 
@@ -48,6 +52,7 @@ def screening(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def archive(request: HttpRequest, pk: int) -> HttpResponse:
     client = client_archive(client=_own_client(request, pk))
+    audit(request, client_id=client.pk)
     messages.success(request, f"{client.full_name} was archived. Their records are kept.")
     return redirect(client)
 
@@ -56,6 +61,7 @@ def archive(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def restore(request: HttpRequest, pk: int) -> HttpResponse:
     client = client_restore(client=_own_client(request, pk))
+    audit(request, client_id=client.pk)
     messages.success(request, f"{client.full_name} was restored.")
     return redirect(client)
 
@@ -70,6 +76,7 @@ def _send_invite(request: HttpRequest, pk: int, done: str) -> HttpResponse:
     except PortalError as error:
         messages.error(request, str(error))
     else:
+        audit(request, client_id=client.pk)
         messages.success(request, f"{done} {user.email}.")
     return redirect(client)
 
@@ -94,5 +101,6 @@ def revoke_access(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, f"{client.full_name} has no portal access.")
     else:
         portal_revoke(client=client)
+        audit(request, client_id=client.pk)
         messages.success(request, f"{client.full_name}'s portal access was revoked and their sessions ended.")
     return redirect(client)

@@ -12,8 +12,7 @@ from clients.models import Client
 from clients.roles import TrainerRequiredMixin
 from clients.rows import add_row_values
 from clients.services import client_create, client_update
-from pagecache.pages import render_page
-from pagecache.stamps import CATALOGUE, trainer_scope
+from security.audit import audit
 
 PAGE_SIZE = 25
 
@@ -22,13 +21,6 @@ class ClientListView(TrainerRequiredMixin, ListView):
     template_name = "clients/client_list.html"
     context_object_name = "clients"
     paginate_by = PAGE_SIZE
-
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        def context() -> dict[str, Any]:
-            self.object_list = self.get_queryset()
-            return self.get_context_data()
-
-        return render_page(request, self.template_name, context, scopes=(trainer_scope(request.user.pk),))
 
     def get_queryset(self) -> QuerySet[Client]:
         clients = Client.objects.for_trainer(self.request.user)
@@ -59,20 +51,6 @@ class ClientDetailView(TrainerRequiredMixin, DetailView):
     template_name = "clients/client_detail.html"
     context_object_name = "client"
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        # Access is checked on every request; only the rendering is reused.
-        self.get_object()
-
-        def context() -> dict[str, Any]:
-            # Read again after the stamps (see render_page), so an edit committed in between
-            # is never cached under the newer stamp.
-            self.object = self.get_object()
-            return self.get_context_data()
-
-        # The page's progress panel names patterns and muscles: the catalogue's stamp too.
-        scopes = (trainer_scope(request.user.pk), CATALOGUE)
-        return render_page(request, self.template_name, context, scopes=scopes)
-
     def get_queryset(self) -> QuerySet[Client]:
         return Client.objects.for_trainer(self.request.user).select_related(
             "portal_user", "consent_recorded_by"
@@ -83,6 +61,7 @@ class ClientDetailView(TrainerRequiredMixin, DetailView):
         latest = self.object.screenings.select_related("recorded_by").first()
         context["screening"] = latest
         context["screening_due"] = latest is None or latest.is_due
+        audit(self.request, client_id=self.object.pk)
         return context
 
 
@@ -94,6 +73,7 @@ class ClientCreateView(TrainerRequiredMixin, CreateView):
         self.object = client_create(
             trainer=self.request.user, data=form.cleaned_data, consent=form.cleaned_data["consent"]
         )
+        audit(self.request, client_id=self.object.pk)
         messages.success(self.request, f"{self.object.full_name} was added.")
         return HttpResponseRedirect(self.object.get_absolute_url())
 
@@ -105,6 +85,11 @@ class ClientUpdateView(TrainerRequiredMixin, UpdateView):
     def get_queryset(self) -> QuerySet[Client]:
         return Client.objects.for_trainer(self.request.user)
 
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().get(request, *args, **kwargs)
+        audit(request, client_id=self.object.pk)
+        return response
+
     def form_valid(self, form: ClientForm) -> HttpResponse:
         self.object = client_update(
             client=self.object,
@@ -112,5 +97,6 @@ class ClientUpdateView(TrainerRequiredMixin, UpdateView):
             consent=form.cleaned_data["consent"],
             by=self.request.user,
         )
+        audit(self.request, client_id=self.object.pk)
         messages.success(self.request, f"{self.object.full_name}'s details were saved.")
         return HttpResponseRedirect(self.object.get_absolute_url())

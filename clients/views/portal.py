@@ -3,27 +3,23 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import PasswordResetConfirmView
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import render
 from django.urls import reverse_lazy
 
-from clients.models import Client
 from clients.roles import portal_client_required
-from pagecache.pages import render_page
-from pagecache.stamps import trainer_scope
+from security.audit import audit
 
 
 @portal_client_required
 def portal_home(request: HttpRequest) -> HttpResponse:
-    profile = request.user.client_profile
-
-    def context() -> dict:
-        client = get_object_or_404(Client.objects.select_related("trainer"), pk=profile.pk)
-        # Through the reverse relation: this app does not import the assessments app.
-        assessments = client.assessments.filter(status="final").order_by("-session_date", "-created_at")
-        return {"client": client, "trainer": client.trainer, "assessments": assessments}
-
-    return render_page(
-        request, "clients/portal_home.html", context, scopes=(trainer_scope(profile.trainer_id),)
+    client = request.user.client_profile  # with its trainer, read by the access check
+    # Through the reverse relation: this app does not import the assessments app.
+    assessments = client.assessments.filter(status="final").order_by("-session_date", "-created_at")
+    audit(request, client_id=client.pk)
+    return render(
+        request,
+        "clients/portal_home.html",
+        {"client": client, "trainer": client.trainer, "assessments": assessments},
     )
 
 

@@ -97,8 +97,8 @@ def test_pdf_is_an_attachment_named_after_client_kind_and_date(client, trainer, 
 
     assert summary["Content-Disposition"] == 'attachment; filename="jane-doe-summary-2026-01-10.pdf"'
     assert progress["Content-Disposition"].startswith('attachment; filename="jane-doe-progress-20')
-    assert summary["Cache-Control"] == "no-store"
-    assert progress["Cache-Control"] == "no-store"
+    assert summary["Cache-Control"] == "no-store, private"
+    assert progress["Cache-Control"] == "no-store, private"
 
 
 def test_trainer_draft_preview_says_draft_on_every_page(client, trainer, client_record, studio):

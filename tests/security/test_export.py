@@ -67,7 +67,7 @@ def test_it_exports_everything_about_the_client_as_json(client, trainer, record)
     assert response["Content-Type"] == "application/zip"
     day = timezone.localdate()
     assert response["Content-Disposition"] == f'attachment; filename="jane-doe-data-{day:%Y-%m-%d}.zip"'
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "no-store, private"
     assert data["format"] == "trainer-studio-client-export"
     assert data["version"] == 1
     assert data["client"]["last_name"] == "Doe"

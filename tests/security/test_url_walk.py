@@ -12,6 +12,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from security.models import AuditEvent
 from tests.security.urlwalk import (
     ADMIN_LOGIN,
     ALLOWED_TO_POST,
@@ -85,8 +86,70 @@ def test_each_persona_sees_only_what_they_may(world, persona):
         # Someone who is not the owner never sees the page, whatever the table says.
         if persona not in ALLOWED_TO_POST[entry.kind] and response.status_code == 200:
             failures.append(f"GET {name} {path} as {persona}: answered 200 to the wrong person")
+        cache_control = response.get("Cache-Control", "")
+        if persona != "anonymous" and not {"private", "no-store"} <= set(cache_control.split(", ")):
+            failures.append(f"GET {name} {path} as {persona}: may be kept by a cache ({cache_control!r})")
     assert visited >= 40
     assert not failures, "\n".join(failures)
+
+
+# Every page that shows one client's data, for the persona that may see it.
+CLIENT_PAGES = {
+    "trainer": {
+        "clients:detail",
+        "clients:update",
+        "clients:screening",
+        "assessments:create",
+        "assessments:detail",
+        "assessments:update",
+        "assessments:history",
+        "assessments:progress",
+        "reports:summary",
+        "reports:summary_pdf",
+        "reports:progress",
+        "reports:progress_pdf",
+        "security:client_export",
+        "security:client_erase",
+    },
+    "client": {
+        "portal:home",
+        "reports:portal_summary",
+        "reports:portal_summary_pdf",
+        "reports:portal_progress",
+        "reports:portal_progress_pdf",
+    },
+}
+
+
+@pytest.mark.parametrize("persona", sorted(CLIENT_PAGES))
+def test_each_audit_row_names_the_client_the_page_served(world, persona):
+    browser = world.login(persona)
+    failures = []
+    seen = set()
+    for name, _, path in resolvable_entries(world):
+        AuditEvent.objects.all().delete()
+        response = browser.get(path)
+        named = list(AuditEvent.objects.values_list("client_id", flat=True))
+        if name in CLIENT_PAGES[persona]:
+            seen.add(name)
+            if response.status_code != 200 or named != [world.client.pk]:
+                failures.append(f"{name} ({response.status_code}) named {named}, not [{world.client.pk}]")
+        elif named:
+            failures.append(f"{name} ({response.status_code}) named {named}, showing no client's data")
+    assert seen == CLIENT_PAGES[persona]
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("persona", ["trainer", "other_trainer", "client", "admin"])
+def test_head_options_and_refused_requests_write_no_audit_rows(world, persona):
+    browser = world.login(persona)
+    for _, entry, path in resolvable_entries(world):
+        browser.head(path)
+        browser.options(path)
+        if persona not in ALLOWED_TO_POST[entry.kind]:
+            browser.get(path)
+            browser.post(path, entry.post(world))
+    assert not AuditEvent.objects.exists()
 
 
 @pytest.mark.parametrize("persona", ["anonymous", "other_trainer", "client", "other_client", "admin"])
