@@ -10,7 +10,6 @@ from django.views.generic import CreateView, DetailView, ListView, UpdateView
 from clients.forms import ClientForm
 from clients.models import Client
 from clients.roles import TrainerRequiredMixin
-from clients.rows import add_row_values
 from clients.services import client_create, client_update
 from security.audit import audit
 
@@ -40,7 +39,6 @@ class ClientListView(TrainerRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        add_row_values(context["object_list"])
         params = self.request.GET.copy()
         params.pop("page", None)
         context.update(q=self.query, show_archived=self.show_archived, filter_params=params.urlencode())

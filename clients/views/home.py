@@ -3,7 +3,6 @@ from django.shortcuts import redirect, render
 
 from clients.models import Client, screening_needs_attention
 from clients.roles import is_portal_client, is_trainer, trainer_required
-from clients.rows import add_row_values
 
 DASHBOARD_ROWS = 8
 
@@ -40,7 +39,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         if screening_needs_attention(c.latest_screening_needs_clearance, c.latest_screened_on)
     ]
     recent, attention = clients[:DASHBOARD_ROWS], attention[:DASHBOARD_ROWS]
-    add_row_values({*recent, *attention})
     return render(
         request, "clients/dashboard.html", {"recent_clients": recent, "attention_clients": attention}
     )
