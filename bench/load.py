@@ -11,11 +11,17 @@ import itertools
 import statistics
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bench import forms
+from bench.noise import OtherLoad
 
 HOST = "127.0.0.1"
+# A rate is held when its p95 stays under P95_LIMIT_MS and at least ACHIEVED of it is
+# answered: a server that falls behind answers fewer requests than were due.
+P95_LIMIT_MS = 100.0
+ACHIEVED = 0.9
 
 
 @dataclass
@@ -160,6 +166,43 @@ def run(target: Target, *, port: int, rate: float, total: int, max_seconds: floa
         "service_p50_ms": _percentile(service, 50),
         "service_p95_ms": _percentile(service, 95),
     }
+
+
+def step_up(
+    target: Target, *, port: int, rates: list[float], seconds: float, threads: int, cpu: Callable[[], float]
+) -> dict:
+    """Runs `seconds` of load at each rising rate until one is not held; `cpu` reads the workers' seconds.
+
+    Returns every step and the highest rate held ("held_rate", 0 if none was).
+    """
+    steps = []
+    for rate in rates:
+        cpu_before = cpu()
+        with OtherLoad() as other:
+            step = run(
+                target,
+                port=port,
+                rate=rate,
+                total=round(rate * seconds),
+                max_seconds=seconds * 2,
+                threads=threads,
+            )
+        # What one answer costs the web workers: the figure that sizes a deployment.
+        worker_cpu = cpu() - cpu_before
+        step["rate"] = rate
+        step["worker_cpu_ms"] = worker_cpu / step["requests"] * 1000 if step["requests"] else None
+        step["other_cores"] = other.cores
+        step["held"] = (
+            not step["errors"]
+            and step["p95_ms"] is not None
+            and step["p95_ms"] < P95_LIMIT_MS
+            and step["rps"] >= ACHIEVED * rate
+        )
+        steps.append(step)
+        if not step["held"]:
+            break
+    held = [step for step in steps if step["held"]]
+    return {"steps": steps, "held_rate": held[-1]["rate"] if held else 0, "all_held": len(held) == len(rates)}
 
 
 def _percentile(values: list[float], percent: int) -> float | None:
