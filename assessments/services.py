@@ -3,12 +3,13 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import F, Model
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from assessments.models import Assessment, MuscleFinding, PatternFinding
+from assessments.signals import assessment_finalised
 
 
 class ConflictError(Exception):
@@ -127,12 +128,20 @@ def assessment_save(
 
 
 def assessment_finalise(*, assessment: Assessment, by, expected_version: int | None = None) -> Assessment:
-    """Lock the assessment. Raises LockedError when already final, ConflictError when stale."""
+    """Lock the assessment. Raises LockedError when already final, ConflictError when stale.
+
+    After the commit, sends assessment_finalised (reports renders the client's PDFs then).
+    """
     with transaction.atomic():
         _claim_version(assessment, expected_version)
         assessment.status = Assessment.Status.FINAL
         assessment.finalised_at = timezone.now()
         _save_with_reason(assessment, by=by, reason="Finalised", fields=["status", "finalised_at"])
+        # On commit: a rolled-back finalise announces nothing, and receivers (or the workers
+        # they queue for) read committed rows. send_robust: no receiver can fail a finalise.
+        transaction.on_commit(
+            lambda: assessment_finalised.send_robust(sender=Assessment, assessment=assessment)
+        )
     return assessment
 
 
@@ -194,20 +203,31 @@ def _sync(model, *, assessment, existing_rows, wanted: dict, key, fields: tuple,
             to_update.append(row)
     to_delete = [row for k, row in existing.items() if k not in wanted]
     if to_delete:
-        _delete_with_history(to_delete, by=by, now=now)
+        _delete_with_history(model, to_delete, by=by, now=now)
     if to_update:
         bulk_update_with_history(to_update, model, list(fields), default_user=by, default_date=now)
     if to_create:
         bulk_create_with_history(to_create, model, default_user=by, default_date=now)
 
 
-def _delete_with_history(rows: list, *, by, now: date) -> None:
-    """One DELETE per row, each recorded by simple-history with who removed it and when.
-
-    Rows removed from a draft are few: a handful of findings, never thousands.
-    """
-    for row in rows:
-        # simple-history's documented way to name the user and date of a change made outside a request.
-        row._history_user = by
-        row._history_date = now
-        row.delete()
+def _delete_with_history(model: type[Model], rows: list, *, by, now: date) -> None:
+    """Record the removals in the history, then delete the rows: two statements however many."""
+    history_model = model.history.model
+    history_model.objects.bulk_create(
+        [
+            history_model(
+                history_date=now,
+                history_user=by,
+                history_type="-",
+                **{field.attname: getattr(row, field.attname) for field in history_model.tracked_fields},
+            )
+            for row in rows
+        ]
+    )
+    # QuerySet.delete() would send post_delete for each row, and simple-history would then
+    # write each removal a second time, one INSERT per row. Nothing references a finding,
+    # so one plain DELETE through Django's public cursor API is all a removal needs.
+    ids = [row.pk for row in rows]
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE id IN ({', '.join(['%s'] * len(ids))})", ids)

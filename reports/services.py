@@ -1,31 +1,38 @@
-"""Rendering reports into the PDF cache and recording downloads."""
+"""Rendered report PDFs: their content key, rendering them into storage, recording downloads.
 
+A rendered PDF is found by one key, the hash of what the report shows and of the
+templates that lay it out, so a report whose content changed can never be served
+from an older file.
+"""
+
+import dataclasses
+import hashlib
+import json
 import logging
 import time
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
+from pathlib import Path
 
-from django.core.cache import cache
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.tasks import task_backends
+from django.tasks.backends.immediate import ImmediateBackend
 from django.utils import timezone
 
-from reports.data import Report, SummaryReport, build_progress, build_summary, report_key
-from reports.fingerprint import report_fingerprint
+from reports.data import Report, SummaryReport, build_progress, build_summary
 from reports.models import RenderedReport, ReportDownload, ReportKind
-from reports.pdf import pdf_filename, render_pdf
+from reports.pdf import render_pdf
 
 logger = logging.getLogger(__name__)
 
-# How long a fingerprint remembers its PDF; the PDF's own row and file are checked on every hit.
-FINGERPRINT_TIMEOUT = int(timedelta(days=1).total_seconds())
+# Bump when the layout changes in a way the template hash cannot see (e.g. pdf.py options).
+TEMPLATE_VERSION = "2"
 # A render that has not finished in this long is assumed lost and is queued again.
 PENDING_TIMEOUT = timedelta(minutes=10)
-
-
-class ReportRenderFailed(RuntimeError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,32 @@ class ReportRequest:
         }
 
 
+@cache
+def templates_fingerprint() -> str:
+    """Hash of the report templates and stylesheet, so a deploy that changes them renders anew."""
+    digest = hashlib.sha256(TEMPLATE_VERSION.encode())
+    paths = sorted((settings.BASE_DIR / "templates" / "reports").glob("*.html"))
+    paths.append(Path(settings.BASE_DIR) / "static" / "css" / "report.css")
+    for path in paths:
+        if path.exists():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def report_key(report: Report) -> str:
+    """sha256 of the report's kind, subject and data, and of the templates that lay it out.
+
+    The day it was generated is left out: a PDF rendered when the assessment was
+    finalised stays the one to serve on later days, until what it shows changes.
+    """
+    content = dataclasses.asdict(report)
+    del content["header"]["generated_on"]
+    digest = hashlib.sha256(templates_fingerprint().encode())
+    digest.update(json.dumps(content, sort_keys=True, default=str).encode())
+    return digest.hexdigest()
+
+
 def _owner_ids(report: Report) -> dict:
     assessment_id = report.session.assessment_id if isinstance(report, SummaryReport) else None
     return {"client_id": report.client_id, "assessment_id": assessment_id}
@@ -68,7 +101,10 @@ def cache_file_name(key: str) -> str:
 
 
 def rendered_report_store(*, report: Report) -> RenderedReport:
-    """Render the report's PDF, write it through the storage API and mark it ready."""
+    """Render the report's PDF, write it through the storage API and mark it ready.
+
+    Raises IntegrityError, leaving no file, when the client was erased meanwhile.
+    """
     key = report_key(report)
     started = time.perf_counter()
     pdf = render_pdf(report)
@@ -100,25 +136,36 @@ def rendered_report_store(*, report: Report) -> RenderedReport:
 
 
 def rendered_report_find(*, key: str) -> RenderedReport | None:
-    """The cached PDF for this key if it is ready and its file is still in storage."""
+    """The rendered PDF for this key if it is ready and its file is still in storage. One query."""
     rendered = RenderedReport.objects.filter(key=key, status=RenderedReport.Status.READY).first()
     if rendered is None or not default_storage.exists(rendered.file_name):
         return None
     return rendered
 
 
-def rendered_report_request(*, request: ReportRequest, report: Report) -> RenderedReport | None:
-    """The PDF of `report` from the cache, or rendered through the task backend.
+def rendered_report_ensure(*, report: Report) -> RenderedReport:
+    """The report's PDF, rendered only if no file holds this content yet.
 
-    Returns None while a render is queued elsewhere (a real task backend); with the
-    immediate backend the render happens here and its result is returned.
-    Raises ReportRenderFailed when the task failed.
+    A finalise and a download may both queue the same render; the second finds the first's file.
     """
+    return rendered_report_find(key=report_key(report)) or rendered_report_store(report=report)
+
+
+def rendered_report_request(*, request: ReportRequest, report: Report) -> RenderedReport | None:
+    """The PDF of `report`, already `request.build()`: from storage, else rendered now or queued.
+
+    With the immediate task backend the task would run here and build the report again,
+    so the report in hand is rendered instead. With a real backend the render is queued
+    (once, until PENDING_TIMEOUT) and None is returned until a worker has stored it.
+    """
+    # reports.tasks imports this module for the render it runs.
     from reports.tasks import render_report_pdf
 
     key = report_key(report)
     if rendered := rendered_report_find(key=key):
         return rendered
+    if isinstance(task_backends[render_report_pdf.backend], ImmediateBackend):
+        return rendered_report_store(report=report)
     with transaction.atomic():
         pending, created = RenderedReport.objects.select_for_update().get_or_create(
             key=key, defaults={"kind": report.header.kind, **_owner_ids(report)}
@@ -131,70 +178,16 @@ def rendered_report_request(*, request: ReportRequest, report: Report) -> Render
         if not already_queued and not created:
             pending.status = RenderedReport.Status.PENDING
             pending.save(update_fields=["status", "updated_at"])
-    if already_queued:
-        return None
-    result = render_report_pdf.enqueue(**request.task_kwargs())
-    if not result.is_finished:
-        return None
-    if result.errors:
-        RenderedReport.objects.filter(key=key, status=RenderedReport.Status.PENDING).delete()
-        raise ReportRenderFailed(result.errors[-1].traceback)
-    # The task rebuilt the data; if it changed meanwhile, its key is the newer truth.
-    return rendered_report_find(key=result.return_value)
+    if not already_queued:
+        render_report_pdf.enqueue(**request.task_kwargs())
+    return None
 
 
-@dataclass(frozen=True)
-class CachedDownload:
-    """What serving and recording a rendered PDF needs, without the report itself."""
-
-    key: str
-    file_name: str
-    download_name: str
-    kind: str
-    client_id: int
-    assessment_id: int | None
-    includes_drafts: bool
-
-
-def _fingerprint_cache_key(fingerprint: str) -> str:
-    return f"reports:fingerprint:{fingerprint}"
-
-
-def cached_download_find(*, fingerprint: str) -> CachedDownload | None:
-    """The PDF last served for this fingerprint, if it is still ready and in storage. May query once."""
-    download = cache.get(_fingerprint_cache_key(fingerprint))
-    if download is None or rendered_report_find(key=download.key) is None:
-        return None
-    return download
-
-
-def cached_download_remember(
-    *, request: ReportRequest, fingerprint: str, report: Report, rendered: RenderedReport
-) -> CachedDownload:
-    """Describe the rendered PDF and remember it under the fingerprint taken before the build.
-
-    Remembered only when the PDF is this report's and the data did not change during the
-    build (same fingerprint after it), so a fingerprint never points at another content.
-    """
-    download = CachedDownload(
-        key=rendered.key,
-        file_name=rendered.file_name,
-        download_name=pdf_filename(report),
-        kind=report.header.kind,
-        **_owner_ids(report),
-        includes_drafts=report.header.includes_drafts,
-    )
-    if rendered.key == report_key(report) and report_fingerprint(**request.task_kwargs()) == fingerprint:
-        cache.set(_fingerprint_cache_key(fingerprint), download, FINGERPRINT_TIMEOUT)
-    return download
-
-
-def cached_download_record(*, user, download: CachedDownload) -> ReportDownload:
+def report_download_record(*, user, report: Report, rendered: RenderedReport) -> ReportDownload:
     return ReportDownload.objects.create(
         user=user,
-        kind=download.kind,
-        client_id=download.client_id,
-        assessment_id=download.assessment_id,
-        cache_key=download.key,
-        includes_drafts=download.includes_drafts,
+        kind=report.header.kind,
+        **_owner_ids(report),
+        cache_key=rendered.key,
+        includes_drafts=report.header.includes_drafts,
     )

@@ -9,16 +9,10 @@ from django.urls import reverse
 from assessments.models import Assessment
 from clients.models import Client
 from clients.roles import portal_client_required, trainer_required
-from reports.fingerprint import report_fingerprint
 from reports.forms import ProgressPeriodForm
 from reports.models import ReportKind
-from reports.services import (
-    ReportRequest,
-    cached_download_find,
-    cached_download_record,
-    cached_download_remember,
-    rendered_report_request,
-)
+from reports.pdf import pdf_filename
+from reports.services import ReportRequest, rendered_report_request, report_download_record
 from security.audit import Action, audit
 
 HTML_TEMPLATES = {ReportKind.SUMMARY: "reports/summary.html", ReportKind.PROGRESS: "reports/progress.html"}
@@ -39,31 +33,26 @@ def _report_page(
 
 
 def _pdf_download(request: HttpRequest, report_request: ReportRequest) -> HttpResponse:
-    """Serve the PDF from the cache, rendering it through the task backend when needed.
+    """Serve the report's PDF from storage, found by its content key; render it if there is none.
 
-    An unchanged report is found by its fingerprint, without building it again.
-    While a real task backend renders it, answer a page that polls (htmx) until it is ready.
+    The report is built once: its key finds the file, and with the immediate task backend
+    the same report is rendered. While a real backend's worker renders it, answer a page
+    that polls (htmx) until it is ready.
     """
     is_htmx = request.headers.get("HX-Request") == "true"
-    fingerprint = report_fingerprint(**report_request.task_kwargs())
-    download = cached_download_find(fingerprint=fingerprint)
-    if download is None:
-        report = report_request.build()
-        rendered = rendered_report_request(request=report_request, report=report)
-        if rendered is None:
-            template = "reports/_pdf_preparing.html" if is_htmx else "reports/pdf_preparing.html"
-            return render(request, template, {"report": report, "poll_url": request.get_full_path()})
-        download = cached_download_remember(
-            request=report_request, fingerprint=fingerprint, report=report, rendered=rendered
-        )
+    report = report_request.build()
+    rendered = rendered_report_request(request=report_request, report=report)
+    if rendered is None:
+        template = "reports/_pdf_preparing.html" if is_htmx else "reports/pdf_preparing.html"
+        return render(request, template, {"report": report, "poll_url": request.get_full_path()})
     if is_htmx:
         return render(request, "reports/_pdf_ready.html", {"download_url": request.get_full_path()})
-    cached_download_record(user=request.user, download=download)
-    audit(request, client_id=download.client_id, action=Action.DOWNLOAD)
+    report_download_record(user=request.user, report=report, rendered=rendered)
+    audit(request, client_id=report.client_id, action=Action.DOWNLOAD)
     response = FileResponse(
-        default_storage.open(download.file_name, "rb"),
+        default_storage.open(rendered.file_name, "rb"),
         as_attachment=True,
-        filename=download.download_name,
+        filename=pdf_filename(report),
         content_type="application/pdf",
     )
     response["Cache-Control"] = "no-store"

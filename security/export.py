@@ -19,9 +19,9 @@ from django.utils.text import slugify
 
 from assessments.models import Assessment, MuscleFinding, PatternFinding
 from clients.models import Client
-from reports.data import build_progress, build_summary, report_key
+from reports.data import build_progress, build_summary
 from reports.pdf import pdf_filename, render_pdf
-from reports.services import rendered_report_find
+from reports.services import rendered_report_find, report_key
 from security.models import AuditEvent
 
 EXPORT_FORMAT = "trainer-studio-client-export"

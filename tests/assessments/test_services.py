@@ -184,3 +184,30 @@ def test_the_history_page_says_who_changed_what_and_when(client, trainer, assess
     assert "Removed Test flexor (both) under test tilt" in html
     assert "Finalised" in html and "Reopened" in html
     assert html.index("Reopened") < html.index("Finalised") < html.index("Changed pain score")
+
+
+@pytest.mark.parametrize("removed", [1, 30])
+def test_removing_findings_takes_the_same_queries_however_many(
+    client_record, trainer, removed, django_assert_num_queries
+):
+    assessment = factories.AssessmentFactory(client=client_record)
+    patterns = factories.PatternFactory.create_batch(removed)
+    for pattern in patterns:
+        factories.PatternFindingFactory(assessment=assessment, pattern=pattern, severity=2, side="")
+        factories.MuscleFindingFactory(
+            assessment=assessment, pattern=pattern, role="over-active", side="both"
+        )
+    # The same with 1 and with 30 removals: the history and the deletes are one statement each.
+    with django_assert_num_queries(11):
+        assessment_save(
+            assessment=assessment,
+            header={"session_date": assessment.session_date, "notes": "", "pain_score": None},
+            pattern_findings=[],
+            muscle_findings=[],
+            expected_version=assessment.version,
+            by=trainer,
+        )
+    assert not assessment.pattern_findings.exists() and not assessment.muscle_findings.exists()
+    removals = PatternFinding.history.filter(history_type="-", assessment_id=assessment.pk)
+    assert removals.count() == removed
+    assert {row.history_user_id for row in removals} == {trainer.pk}

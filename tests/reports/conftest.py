@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 from pypdf import PdfReader
+from weasyprint import HTML
 
 from tests import factories
 
@@ -98,3 +99,13 @@ def read_pdf(data: bytes) -> PdfFacts:
         external_links=external,
         destinations=set(reader.named_destinations),
     )
+
+
+@pytest.fixture
+def forbid_rendering(monkeypatch):
+    """Call it, and from then on any WeasyPrint render fails the test: what follows must come from storage."""
+
+    def write_pdf(*args, **kwargs):
+        raise AssertionError("WeasyPrint rendered a PDF")
+
+    return lambda: monkeypatch.setattr(HTML, "write_pdf", write_pdf)

@@ -1,21 +1,26 @@
-"""An unchanged report is served from the cache; any edit to what it shows renders anew."""
+"""An unchanged report is served from storage; any edit to what it shows renders anew."""
+
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.storage import default_storage
 from django.db import IntegrityError
 from django.urls import reverse
+from django.utils import timezone
 
-from reports.data import report_key
+from reports import services
 from reports.models import RenderedReport, ReportKind
-from reports.services import ReportRequest, cache_file_name, rendered_report_store
+from reports.services import ReportRequest, cache_file_name, rendered_report_store, report_key
 from reports.tasks import render_report_pdf
 from security.services import client_erase
+from tests import factories
 from tests.conftest import login_as
 
 
 def _pdf(client, url: str) -> bytes:
     response = client.get(url)
     assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
     return b"".join(response.streaming_content)
 
 
@@ -25,31 +30,51 @@ def progress_url(client, trainer, client_record, studio) -> str:
     return reverse("reports:progress_pdf", args=[client_record.pk])
 
 
-def test_unchanged_report_is_served_from_the_cache(client, progress_url, monkeypatch):
+def test_unchanged_report_is_served_from_storage(client, progress_url, forbid_rendering):
     first = _pdf(client, progress_url)
     rendered = RenderedReport.objects.get()
     assert default_storage.exists(cache_file_name(rendered.key))
 
-    def no_render(report):
-        raise AssertionError("rendered again")
-
-    monkeypatch.setattr("reports.services.render_pdf", no_render)
+    forbid_rendering()
     assert _pdf(client, progress_url) == first
     assert RenderedReport.objects.count() == 1
 
 
-def test_an_unchanged_report_is_found_without_building_it_again(
-    client, progress_url, monkeypatch, django_assert_max_num_queries
+def test_a_cold_download_builds_the_report_once(client, progress_url, monkeypatch):
+    """With the immediate backend the request renders the report it built, not a second build."""
+    built, rendered = [], []
+    build, render_pdf = ReportRequest.build, services.render_pdf
+    monkeypatch.setattr(ReportRequest, "build", lambda self: built.append(build(self)) or built[-1])
+    monkeypatch.setattr(services, "render_pdf", lambda report: rendered.append(report) or render_pdf(report))
+
+    assert _pdf(client, progress_url)[:4] == b"%PDF"
+
+    assert len(built) == 1
+    assert len(rendered) == 1 and rendered[0] is built[0]
+
+
+@pytest.mark.parametrize("extra_sessions", [0, 20])
+def test_a_ready_pdf_is_served_in_a_fixed_number_of_queries(
+    client,
+    progress_url,
+    client_record,
+    studio,
+    extra_sessions,
+    forbid_rendering,
+    django_assert_max_num_queries,
 ):
+    for day in range(extra_sessions):
+        session = factories.AssessmentFactory(
+            client=client_record, session_date=date(2025, 1, 1) + timedelta(days=day), final=True
+        )
+        factories.PatternFindingFactory(assessment=session, pattern=studio.tilt, severity=2)
+        factories.MuscleFindingFactory(assessment=session, muscle=studio.glutes, role="under-active")
     first = _pdf(client, progress_url)
 
-    def no_build(self):
-        raise AssertionError("built again")
-
-    monkeypatch.setattr("reports.services.ReportRequest.build", no_build)
-    # Session, user, role, the client, the fingerprint's six, the cached row, the download
-    # record and the audit record (with its savepoint): none grows with the sessions.
-    with django_assert_max_num_queries(14):
+    forbid_rendering()
+    # Session, user, the trainer's client; the report's six (client, sessions, findings of
+    # each kind, their catalogue rows); the rendered row by key; the download and audit rows.
+    with django_assert_max_num_queries(12):
         assert _pdf(client, progress_url) == first
 
 
@@ -82,6 +107,39 @@ def test_any_edit_renders_a_new_pdf(client, progress_url, studio, edit):
 
     assert after != before
     assert RenderedReport.objects.filter(status="ready").count() == 2
+
+
+@pytest.fixture
+def new_template_version(monkeypatch):
+    """A deploy whose layout change the template files do not show."""
+    monkeypatch.setattr(services, "TEMPLATE_VERSION", "next")
+    services.templates_fingerprint.cache_clear()
+    yield
+    monkeypatch.undo()
+    services.templates_fingerprint.cache_clear()
+
+
+def test_a_new_template_version_renders_a_new_pdf(client, progress_url, request):
+    _pdf(client, progress_url)
+    old_key = RenderedReport.objects.get().key
+
+    request.getfixturevalue("new_template_version")
+    _pdf(client, progress_url)
+
+    assert RenderedReport.objects.exclude(key=old_key).filter(status="ready").count() == 1
+
+
+def test_a_pdf_rendered_on_an_earlier_day_is_still_served(
+    client, progress_url, monkeypatch, forbid_rendering
+):
+    """The day of rendering is printed on the PDF but is not part of what identifies it."""
+    today = timezone.localdate()
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: today - timedelta(days=3))
+    first = _pdf(client, progress_url)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: today)
+
+    forbid_rendering()
+    assert _pdf(client, progress_url) == first
 
 
 def test_a_missing_cache_file_is_rendered_again(client, progress_url):

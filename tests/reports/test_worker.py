@@ -1,4 +1,4 @@
-"""With the database task backend, the request only queues the render and a worker,
+"""With the database task backend, a request or a finalise only queues the render and a worker,
 which could run on any machine, does it."""
 
 import pytest
@@ -40,3 +40,30 @@ def test_a_worker_renders_what_the_request_queued(client, trainer, client_record
     pdf = client.get(url)
     assert pdf["Content-Type"] == "application/pdf"
     assert b"".join(pdf.streaming_content)[:4] == b"%PDF"
+
+
+def test_a_finalise_queues_renders_that_a_worker_stores(
+    client, trainer, client_user, studio, database_backend, forbid_rendering
+):
+    login_as(client, trainer)
+    finalised = client.post(
+        reverse("assessments:finalise", args=[studio.draft.pk]), {"version": studio.draft.version}
+    )
+    assert finalised.status_code == 302
+    # Queued once the finalise committed; nothing rendered in the request.
+    queued = DBTaskResult.objects.values_list("args_kwargs__kwargs__kind", "args_kwargs__kwargs__object_id")
+    assert sorted(queued) == [("progress", studio.draft.client_id), ("summary", studio.draft.pk)]
+    assert not RenderedReport.objects.exists()
+
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    assert RenderedReport.objects.filter(status=RenderedReport.Status.READY).count() == 2
+
+    forbid_rendering()
+    client.force_login(client_user)
+    for url in (
+        reverse("reports:portal_summary_pdf", args=[studio.draft.pk]),
+        reverse("reports:portal_progress_pdf"),
+    ):
+        response = client.get(url)
+        assert response["Content-Type"] == "application/pdf"
+        assert b"".join(response.streaming_content)[:4] == b"%PDF"
