@@ -1,39 +1,42 @@
-"""A client's progress over sessions, as plain data (no request, no HTML).
+"""A client's progress over sessions: the one read model behind the trainer's progress
+page, the portal and the PDFs.
 
-Reused by the reports app for PDFs, so it only reads the database and returns
-dataclasses. Three queries, whatever the number of sessions or findings.
+Plain data (no request, no HTML) read as plain rows, not model instances: a client
+with dozens of sessions has hundreds of findings, and only a few columns of each are
+shown. Five queries at most, whatever the number of sessions or findings.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from functools import cached_property
 
-from django.utils import dateformat
+from django.db.models import QuerySet
 
 from assessments.models import Assessment, MuscleFinding, PatternFinding, Severity
 from clients.models import Client
-from imbalances.models import Role
+from imbalances.models import Muscle, Pattern, Role
 
 
 class Change(StrEnum):
+    """The one rule for better and worse: a lower number (severity, pain, a muscle
+    found or not) is better."""
+
     BETTER = "better"
     WORSE = "worse"
     SAME = "same"
 
     @classmethod
-    def between(cls, first: int, latest: int) -> "Change":
-        """From a first severity to a latest one (absent counts as none)."""
-        if latest < first:
+    def between(cls, before: int, after: int) -> "Change":
+        if after < before:
             return cls.BETTER
-        if latest > first:
+        if after > before:
             return cls.WORSE
         return cls.SAME
 
 
 class Since(StrEnum):
-    """A pattern's state at the latest session compared with the one before."""
+    """Whether something was found at the latest session and the one before."""
 
     NEW = "new"
     PERSISTING = "persisting"
@@ -43,70 +46,103 @@ class Since(StrEnum):
 
 @dataclass(frozen=True)
 class PatternRef:
-    """What progress shows of a catalogue pattern."""
-
     pk: int
-    name: str
     slug: str
-    display_order: int
-    region_name: str
+    name: str
+    description: str
+    region: str
     region_order: int
+    display_order: int
+
+    @property
+    def sort_key(self) -> tuple:
+        """The catalogue's order: by region, then as the region lists its patterns."""
+        return (self.region_order, self.region, self.display_order, self.name)
 
 
 @dataclass(frozen=True)
 class MuscleRef:
-    """What progress shows of a catalogue muscle."""
-
     pk: int
-    name: str
     slug: str
+    name: str
+    lay_name: str
+    description: str
+    aliases: str
+
+    @property
+    def sort_key(self) -> tuple:
+        # Clients read the lay name first, so lists follow it.
+        return (self.lay_name.lower(), self.name)
+
+
+@dataclass(frozen=True)
+class PatternFindingRow:
+    pattern: PatternRef
+    side: str
+    severity: int
+    note: str
+
+    @property
+    def severity_label(self) -> str:
+        return Severity(self.severity).label
+
+
+@dataclass(frozen=True)
+class MuscleFindingRow:
+    muscle: MuscleRef
+    role: str
+    side: str
+    note: str
 
 
 @dataclass(frozen=True)
 class Session:
+    """One assessment with what was found at it, as progress and the reports show it."""
+
     assessment_id: int
-    date: date
+    session_date: date
     is_draft: bool
     pain_score: int | None
     notes: str
-
-    # Charts print every session's date several times; format each date once.
-    @cached_property
-    def short_label(self) -> str:
-        return dateformat.format(self.date, "j M")
-
-    @cached_property
-    def long_label(self) -> str:
-        return dateformat.format(self.date, "j M Y")
+    pattern_findings: list[PatternFindingRow]
+    muscle_findings: list[MuscleFindingRow]
 
 
 @dataclass(frozen=True)
-class SeverityPoint:
-    session: Session
-    severity: int
+class Point:
+    """One session's value in a series: a severity, a pain score, or 1 for a muscle found."""
+
+    session_date: date
+    is_draft: bool
+    value: int
+
+
+@dataclass(frozen=True)
+class MusclePoint(Point):
+    roles: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
-        return Severity(self.severity).label
+        return " and ".join(self.roles) if self.roles else "not found"
 
 
-@dataclass
-class PatternProgress:
-    pattern: PatternRef
-    side: str
-    points: list[SeverityPoint]
+@dataclass(frozen=True, kw_only=True)
+class Series:
+    """Values over the sessions, oldest first, compared by `Change.between`."""
+
+    points: list[Point]
 
     @property
     def first(self) -> int:
-        return self.points[0].severity
+        return self.points[0].value
 
     @property
     def latest(self) -> int:
-        return self.points[-1].severity
+        return self.points[-1].value
 
     @property
     def previous(self) -> int | None:
-        return self.points[-2].severity if len(self.points) > 1 else None
+        return self.points[-2].value if len(self.points) > 1 else None
 
     @property
     def change(self) -> Change:
@@ -114,8 +150,12 @@ class PatternProgress:
         return Change.between(self.first, self.latest)
 
     @property
+    def change_since_previous(self) -> Change | None:
+        return None if self.previous is None else Change.between(self.previous, self.latest)
+
+    @property
     def since_previous(self) -> Since:
-        before = self.previous or Severity.NONE
+        before = self.previous or 0
         if self.latest and before:
             return Since.PERSISTING
         if self.latest:
@@ -124,48 +164,75 @@ class PatternProgress:
             return Since.RESOLVED
         return Since.ABSENT
 
+
+@dataclass(frozen=True, kw_only=True)
+class PatternProgress(Series):
+    """A pattern on one side; a session that did not record it counts as none."""
+
+    pattern: PatternRef
+    side: str
+
     @property
     def label(self) -> str:
         return f"{self.pattern.name} ({self.side})" if self.side else self.pattern.name
 
-
-@dataclass
-class MuscleProgress:
-    muscle: MuscleRef
-    over_active: int = 0
-    under_active: int = 0
-    last_over_active: date | None = None
-    last_under_active: date | None = None
-    sides: set[str] = field(default_factory=set)
+    @property
+    def first_label(self) -> str:
+        return Severity(self.first).label
 
     @property
-    def last_seen(self) -> date | None:
-        return max(filter(None, [self.last_over_active, self.last_under_active]), default=None)
+    def latest_label(self) -> str:
+        return Severity(self.latest).label
+
+
+@dataclass(frozen=True, kw_only=True)
+class MuscleProgress(Series):
+    """A muscle on one side, so that over-active on the right and under-active on the
+    left stay two readable rows. A point's value is 1 when the muscle was found."""
+
+    muscle: MuscleRef
+    side: str
+    points: list[MusclePoint]
+
+    @property
+    def over_active(self) -> int:
+        """In how many sessions (not findings: one muscle may be checked under two patterns)."""
+        return sum(Role.OVER in point.roles for point in self.points)
+
+    @property
+    def under_active(self) -> int:
+        return sum(Role.UNDER in point.roles for point in self.points)
 
     @property
     def in_latest_session(self) -> bool:
-        return self._latest is not None and self.last_seen == self._latest
+        return bool(self.latest)
 
-    _latest: date | None = None
+    @property
+    def first_label(self) -> str:
+        return self.points[0].label
+
+    @property
+    def latest_label(self) -> str:
+        return self.points[-1].label
 
 
-@dataclass
+@dataclass(frozen=True)
 class ClientProgress:
-    client: Client
+    client_id: int
+    start: date | None
+    end: date | None
     sessions: list[Session]
     patterns: list[PatternProgress]
     muscles: list[MuscleProgress]
-    start: date | None = None
-    end: date | None = None
-    include_drafts: bool = True
+    pain: Series | None
 
     @property
-    def first_session(self) -> Session | None:
-        return self.sessions[0] if self.sessions else None
+    def period_start(self) -> date | None:
+        return self.start or (self.sessions[0].session_date if self.sessions else None)
 
     @property
-    def latest_session(self) -> Session | None:
-        return self.sessions[-1] if self.sessions else None
+    def period_end(self) -> date | None:
+        return self.end or (self.sessions[-1].session_date if self.sessions else None)
 
     @property
     def has_drafts(self) -> bool:
@@ -179,115 +246,139 @@ def client_progress(
     start: date | None = None,
     end: date | None = None,
 ) -> ClientProgress:
-    """The client's sessions in [start, end], oldest first, and what was found over them.
+    """The client's sessions in [start, end], oldest first, and what changed over them.
 
-    Drafts count only when `include_drafts`: trainers see them, clients never do.
-    Reads plain rows (no model instances): a client with dozens of sessions has
-    hundreds of findings, and only a few columns of each are shown.
+    Drafts count only when `include_drafts`: trainers may preview them, clients never do.
+    The caller has already checked that the viewer may see this client.
     """
     assessments = Assessment.objects.filter(client=client).in_period(
         start=start, end=end, include_drafts=include_drafts
     )
-    rows = assessments.order_by("session_date", "created_at", "pk").values_list(
-        "pk", "session_date", "status", "pain_score", "notes"
+    sessions = read_sessions(assessments)
+    pain = [
+        Point(session.session_date, session.is_draft, session.pain_score)
+        for session in sessions
+        if session.pain_score is not None
+    ]
+    return ClientProgress(
+        client_id=client.pk,
+        start=start,
+        end=end,
+        sessions=sessions,
+        patterns=_patterns(sessions),
+        muscles=_muscles(sessions),
+        pain=Series(points=pain) if pain else None,
     )
-    sessions = [
+
+
+def read_sessions(assessments: QuerySet[Assessment]) -> list[Session]:
+    """`assessments` as sessions with their findings, oldest first. Five queries at most."""
+    rows = list(
+        assessments.order_by("session_date", "created_at", "pk").values_list(
+            "pk", "session_date", "status", "pain_score", "notes"
+        )
+    )
+    ids = [row[0] for row in rows]
+    if not ids:
+        return []
+    # order_by() drops the models' default ordering, whose joins nothing here needs.
+    pattern_findings = list(
+        PatternFinding.objects.filter(assessment_id__in=ids)
+        .order_by()
+        .values_list("assessment_id", "pattern_id", "side", "severity", "note")
+    )
+    muscle_findings = list(
+        MuscleFinding.objects.filter(assessment_id__in=ids)
+        .order_by()
+        .values_list("assessment_id", "muscle_id", "role", "side", "note")
+    )
+    patterns = _pattern_refs({row[1] for row in pattern_findings})
+    muscles = _muscle_refs({row[1] for row in muscle_findings})
+    found_patterns: dict[int, list[PatternFindingRow]] = defaultdict(list)
+    for assessment_id, pattern_id, side, severity, note in pattern_findings:
+        found_patterns[assessment_id].append(PatternFindingRow(patterns[pattern_id], side, severity, note))
+    found_muscles: dict[int, list[MuscleFindingRow]] = defaultdict(list)
+    for assessment_id, muscle_id, role, side, note in muscle_findings:
+        found_muscles[assessment_id].append(MuscleFindingRow(muscles[muscle_id], role, side, note))
+    return [
         Session(
             assessment_id=pk,
-            date=day,
+            session_date=day,
             is_draft=status == Assessment.Status.DRAFT,
             pain_score=pain_score,
             notes=notes,
+            pattern_findings=sorted(found_patterns[pk], key=lambda row: (row.pattern.sort_key, row.side)),
+            muscle_findings=sorted(found_muscles[pk], key=lambda row: (row.muscle.sort_key, row.side)),
         )
         for pk, day, status, pain_score, notes in rows
     ]
-    ids = [session.assessment_id for session in sessions]
-    # order_by() drops the models' default ordering, whose joins and sort nothing here needs.
-    pattern_findings = (
-        PatternFinding.objects.filter(assessment_id__in=ids)
+
+
+def _pattern_refs(pks: set[int]) -> dict[int, PatternRef]:
+    if not pks:
+        return {}
+    rows = (
+        Pattern.objects.filter(pk__in=pks)
         .order_by()
         .values_list(
-            "assessment_id",
-            "side",
-            "severity",
-            "pattern_id",
-            "pattern__name",
-            "pattern__slug",
-            "pattern__display_order",
-            "pattern__region__name",
-            "pattern__region__display_order",
+            "pk", "slug", "name", "description", "region__name", "region__display_order", "display_order"
         )
-        if ids
-        else []
     )
-    muscle_findings = (
-        MuscleFinding.objects.filter(assessment_id__in=ids)
+    return {row[0]: PatternRef(*row) for row in rows}
+
+
+def _muscle_refs(pks: set[int]) -> dict[int, MuscleRef]:
+    if not pks:
+        return {}
+    rows = (
+        Muscle.objects.filter(pk__in=pks)
         .order_by()
-        .values_list("assessment_id", "side", "role", "muscle_id", "muscle__name", "muscle__slug")
-        if ids
-        else []
+        .values_list("pk", "slug", "name", "lay_name", "description", "aliases")
     )
-    return ClientProgress(
-        client=client,
-        sessions=sessions,
-        patterns=_patterns(sessions, pattern_findings),
-        muscles=_muscles(sessions, muscle_findings),
-        start=start,
-        end=end,
-        include_drafts=include_drafts,
-    )
+    return {row[0]: MuscleRef(*row) for row in rows}
 
 
-def _patterns(sessions: list[Session], findings) -> list[PatternProgress]:
-    severity: dict[tuple[int, str], dict[int, int]] = defaultdict(dict)
-    patterns: dict[int, PatternRef] = {}
-    for assessment_id, side, level, pattern_id, name, slug, order, region, region_order in findings:
-        if pattern_id not in patterns:
-            patterns[pattern_id] = PatternRef(pattern_id, name, slug, order, region, region_order)
-        severity[(pattern_id, side)][assessment_id] = level
-    result = [
+def _patterns(sessions: list[Session]) -> list[PatternProgress]:
+    severity: dict[tuple[PatternRef, str], dict[int, int]] = defaultdict(dict)
+    for session in sessions:
+        for finding in session.pattern_findings:
+            severity[(finding.pattern, finding.side)][session.assessment_id] = finding.severity
+    series = [
         PatternProgress(
-            pattern=patterns[pattern_id],
+            pattern=pattern,
             side=side,
-            points=[SeverityPoint(session, by_session.get(session.assessment_id, 0)) for session in sessions],
+            points=[
+                Point(
+                    session.session_date,
+                    session.is_draft,
+                    by_session.get(session.assessment_id, Severity.NONE),
+                )
+                for session in sessions
+            ],
         )
-        for (pattern_id, side), by_session in severity.items()
+        for (pattern, side), by_session in severity.items()
     ]
-    result.sort(
-        key=lambda p: (
-            p.pattern.region_order,
-            p.pattern.region_name,
-            p.pattern.display_order,
-            p.pattern.name,
-            p.side,
+    return sorted(series, key=lambda item: (item.pattern.sort_key, item.side))
+
+
+def _muscles(sessions: list[Session]) -> list[MuscleProgress]:
+    roles: dict[tuple[MuscleRef, str], dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for session in sessions:
+        for finding in session.muscle_findings:
+            roles[(finding.muscle, finding.side)][session.assessment_id].add(finding.role)
+    series = [
+        MuscleProgress(
+            muscle=muscle,
+            side=side,
+            points=[
+                _muscle_point(session, by_session.get(session.assessment_id, set())) for session in sessions
+            ],
         )
-    )
-    return result
+        for (muscle, side), by_session in roles.items()
+    ]
+    # Both sides of a muscle next to each other ("both", "left", "right").
+    return sorted(series, key=lambda item: (item.muscle.sort_key, item.side))
 
 
-def _muscles(sessions: list[Session], findings) -> list[MuscleProgress]:
-    date_of = {session.assessment_id: session.date for session in sessions}
-    latest = sessions[-1].date if sessions else None
-    # Counted per session, not per finding: a muscle checked under two patterns
-    # in one session was still found once that day.
-    seen: dict[int, set[tuple[str, int]]] = defaultdict(set)
-    progress: dict[int, MuscleProgress] = {}
-    for assessment_id, side, role, muscle_id, name, slug in findings:
-        item = progress.get(muscle_id)
-        if item is None:
-            item = progress[muscle_id] = MuscleProgress(
-                muscle=MuscleRef(muscle_id, name, slug), _latest=latest
-            )
-        item.sides.add(side)
-        key = (role, assessment_id)
-        if key in seen[muscle_id]:
-            continue
-        seen[muscle_id].add(key)
-        when = date_of[assessment_id]
-        if role == Role.OVER:
-            item.over_active += 1
-            item.last_over_active = max(filter(None, [item.last_over_active, when]))
-        else:
-            item.under_active += 1
-            item.last_under_active = max(filter(None, [item.last_under_active, when]))
-    return sorted(progress.values(), key=lambda m: (-(m.over_active + m.under_active), m.muscle.name))
+def _muscle_point(session: Session, roles: set[str]) -> MusclePoint:
+    return MusclePoint(session.session_date, session.is_draft, 1 if roles else 0, tuple(sorted(roles)))

@@ -1,27 +1,30 @@
-"""Severity-over-time charts as plain numbers that a template turns into SVG.
+"""Charts of a series over time as plain numbers; `reports/_chart.html` draws them as SVG.
 
-Our own SVG renders faster in WeasyPrint than pygal or matplotlib output and
-looks the same in the browser and the PDF.
+Our own SVG renders faster in WeasyPrint than pygal or matplotlib output, needs no
+script (CSP) and looks the same in the browser and the PDF.
 """
 
 from dataclasses import dataclass
-from datetime import date
 
 from assessments.models import Severity
+from assessments.progress import PatternProgress, Point, Series
 
 WIDTH = 320
 HEIGHT = 120
-LEFT = 70  # room for the severity labels
+LEFT = 70  # room for the value labels
 RIGHT = 10
 TOP = 10
 BOTTOM = 24  # room for the date labels
+PAIN_LEVELS = [(0, "0"), (5, "5"), (10, "10")]
 
 
 @dataclass(frozen=True)
 class ChartDot:
     x: float
     y: float
-    label: str
+    is_draft: bool
+    date_label: str
+    value_label: str
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,11 @@ class ChartAxisLabel:
 
 
 @dataclass(frozen=True)
-class SeverityChart:
+class Chart:
+    key: str  # unique on a page: the id of the chart's accessible title
+    name: str
+    summary: str  # the accessible name: what a sighted reader takes from the line
+    value_name: str
     width: int
     height: int
     polyline: str
@@ -43,45 +50,84 @@ class SeverityChart:
     gridlines: list[float]
     plot_left: int
     plot_right: int
-    description: str
 
 
-def _y(severity: int) -> float:
-    plot_height = HEIGHT - TOP - BOTTOM
-    return round(TOP + plot_height * (1 - severity / Severity.SEVERE), 1)
+def _day(point: Point) -> str:
+    return f"{point.session_date.day} {point.session_date:%b %Y}"
 
 
-def severity_chart(points: list[tuple[date, int]]) -> SeverityChart:
-    """Place each (session date, severity) along a time axis; one point sits in the middle."""
+def _sessions(count: int) -> str:
+    return f"{count} session{'' if count == 1 else 's'}"
+
+
+def severity_chart(item: PatternProgress) -> Chart:
+    first, latest = item.points[0], item.points[-1]
+    summary = (
+        f"{item.label}: severity over {_sessions(len(item.points))}, from {item.first_label} on "
+        f"{_day(first)} to {item.latest_label} on {_day(latest)} ({item.change})."
+    )
+    key = f"severity-{item.pattern.slug}-{item.side or 'x'}"
+    levels = [(level.value, level.label) for level in Severity]
+    return _chart(item, key=key, name=item.label, summary=summary, value_name="Severity", levels=levels)
+
+
+def pain_chart(pain: Series) -> Chart:
+    first, latest = pain.points[0], pain.points[-1]
+    summary = (
+        f"Pain over {_sessions(len(pain.points))}, from {first.value} out of 10 on {_day(first)} "
+        f"to {latest.value} out of 10 on {_day(latest)} ({pain.change})."
+    )
+    return _chart(
+        pain, key="pain", name="Pain", summary=summary, value_name="Pain (0 to 10)", levels=PAIN_LEVELS
+    )
+
+
+def _chart(
+    series: Series, *, key: str, name: str, summary: str, value_name: str, levels: list[tuple[int, str]]
+) -> Chart:
+    """Place each point along a time axis: sessions two days apart sit close, two months
+    apart far. Sessions on one day are spread evenly; a single one sits in the middle."""
+    points = series.points
+    labels = dict(levels)
+    top_value = max(labels)
     plot_width = WIDTH - LEFT - RIGHT
-    first, last = points[0][0], points[-1][0]
+    plot_height = HEIGHT - TOP - BOTTOM
+
+    def y(value: int) -> float:
+        return round(TOP + plot_height * (1 - value / top_value), 1)
+
+    first, last = points[0].session_date, points[-1].session_date
     span = (last - first).days
-    coordinates = []
-    for index, (day, severity) in enumerate(points):
+    dots = []
+    for index, point in enumerate(points):
         if span:
-            x = LEFT + plot_width * (day - first).days / span
+            x = LEFT + plot_width * (point.session_date - first).days / span
         elif len(points) > 1:
             x = LEFT + plot_width * index / (len(points) - 1)
         else:
             x = LEFT + plot_width / 2
-        coordinates.append((round(x, 1), _y(severity), f"{day:%d %b %Y}: {Severity(severity).label}"))
+        value_label = labels.get(point.value, str(point.value))
+        dots.append(ChartDot(round(x, 1), y(point.value), point.is_draft, _day(point), value_label))
     label_y = HEIGHT - 6
-    if last == first:
-        x_labels = [ChartAxisLabel(coordinates[0][0], label_y, f"{first:%d %b %Y}", "middle")]
-    else:
+    if span:
         x_labels = [
-            ChartAxisLabel(coordinates[0][0], label_y, f"{first:%d %b %Y}", "start"),
-            ChartAxisLabel(coordinates[-1][0], label_y, f"{last:%d %b %Y}", "end"),
+            ChartAxisLabel(dots[0].x, label_y, dots[0].date_label, "start"),
+            ChartAxisLabel(dots[-1].x, label_y, dots[-1].date_label, "end"),
         ]
-    return SeverityChart(
+    else:
+        x_labels = [ChartAxisLabel(LEFT + plot_width / 2, label_y, dots[0].date_label, "middle")]
+    return Chart(
+        key=key,
+        name=name,
+        summary=summary,
+        value_name=value_name,
         width=WIDTH,
         height=HEIGHT,
-        polyline=" ".join(f"{x},{y}" for x, y, _ in coordinates),
-        dots=[ChartDot(x, y, label) for x, y, label in coordinates],
-        y_labels=[ChartAxisLabel(LEFT - 6, _y(value) + 4, label) for value, label in Severity.choices],
+        polyline=" ".join(f"{dot.x},{dot.y}" for dot in dots) if len(dots) > 1 else "",
+        dots=dots,
+        y_labels=[ChartAxisLabel(LEFT - 6, y(value) + 4, label) for value, label in levels],
         x_labels=x_labels,
-        gridlines=[_y(value) for value in Severity.values],
+        gridlines=[y(value) for value, _ in levels],
         plot_left=LEFT,
         plot_right=WIDTH - RIGHT,
-        description="; ".join(label for _, _, label in coordinates),
     )

@@ -2,24 +2,30 @@ from django import forms
 
 
 class ProgressPeriodForm(forms.Form):
-    """The optional period of a progress report, read from the query string."""
+    """The trainer's choice of period for the progress page and its PDF, from the query string.
+
+    Drafts stay out unless the trainer switches the preview on: what the page shows by
+    default is what the client gets.
+    """
 
     start = forms.DateField(
         required=False,
+        label="From",
         widget=forms.DateInput(
             attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d"
         ),
     )
     end = forms.DateField(
         required=False,
+        label="To",
         widget=forms.DateInput(
             attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d"
         ),
     )
     drafts = forms.BooleanField(
         required=False,
-        label="Include drafts (preview)",
-        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+        label="Preview with drafts",
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input", "role": "switch"}),
     )
 
     def clean(self) -> dict:

@@ -59,6 +59,11 @@ class ClientDetailView(TrainerRequiredMixin, DetailView):
         latest = self.object.screenings.select_related("recorded_by").first()
         context["screening"] = latest
         context["screening_due"] = latest is None or latest.is_due
+        # Through the reverse relation: the clients app does not import assessments. The
+        # charts are on the progress page, which the section links to.
+        context["assessments"] = self.object.assessments.order_by("-session_date", "-created_at").only(
+            "pk", "client_id", "session_date", "status", "pain_score", "notes"
+        )
         audit(self.request, client_id=self.object.pk)
         return context
 

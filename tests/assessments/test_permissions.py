@@ -32,11 +32,10 @@ def _urls(assessment) -> dict[str, str]:
         "update": reverse("assessments:update", kwargs={"pk": assessment.pk}),
         "detail": reverse("assessments:detail", kwargs={"pk": assessment.pk}),
         "history": reverse("assessments:history", kwargs={"pk": assessment.pk}),
-        "progress": reverse("assessments:progress", kwargs={"client_pk": assessment.client_id}),
     }
 
 
-@pytest.mark.parametrize("view", ["create", "update", "detail", "history", "progress"])
+@pytest.mark.parametrize("view", ["create", "update", "detail", "history"])
 @pytest.mark.parametrize(("who", "status"), PERSONAS)
 def test_who_may_see_each_page(client, persona, assessment, view, who, status):
     login_as(client, persona[who])

@@ -1,18 +1,23 @@
+"""The one read model of a client's progress: what changed, per pattern and muscle side, and pain."""
+
 from datetime import date
 
 import pytest
-from django.urls import reverse
 
 from assessments.progress import Change, Since, client_progress
 from tests import factories
 
 
-def _session(client_record, day: date, findings=(), muscles=(), status="final"):
-    assessment = factories.AssessmentFactory(client=client_record, session_date=day, status=status)
+def _session(client_record, day: date, findings=(), muscles=(), status="final", pain=None):
+    assessment = factories.AssessmentFactory(
+        client=client_record, session_date=day, status=status, pain_score=pain
+    )
     for pattern, severity, side in findings:
         factories.PatternFindingFactory(assessment=assessment, pattern=pattern, severity=severity, side=side)
-    for muscle, role, pattern in muscles:
-        factories.MuscleFindingFactory(assessment=assessment, muscle=muscle, role=role, pattern=pattern)
+    for muscle, role, pattern, *side in muscles:
+        factories.MuscleFindingFactory(
+            assessment=assessment, muscle=muscle, role=role, pattern=pattern, side=side[0] if side else "both"
+        )
     return assessment
 
 
@@ -25,6 +30,7 @@ def history(client_record, catalogue):
         date(2026, 1, 1),
         findings=[(c.tilt, 3, ""), (c.turn, 1, "left")],
         muscles=[(flexor, "over-active", c.tilt), (gluteus, "under-active", c.tilt)],
+        pain=6,
     )
     _session(
         client_record,
@@ -38,6 +44,7 @@ def history(client_record, catalogue):
         findings=[(c.tilt, 1, ""), (c.turn, 2, "right")],
         muscles=[(gluteus, "over-active", c.tilt)],
         status="draft",
+        pain=3,
     )
     return c
 
@@ -46,100 +53,122 @@ def _by_label(progress):
     return {item.label: item for item in progress.patterns}
 
 
-def test_it_tells_better_worse_same_and_new_persisting_resolved(client_record, history):
+def test_it_tells_the_change_since_the_first_and_the_previous_session(client_record, history):
     progress = client_progress(client_record, include_drafts=True)
-    assert [s.date.month for s in progress.sessions] == [1, 2, 3]
+    assert [s.session_date.month for s in progress.sessions] == [1, 2, 3]
     items = _by_label(progress)
     tilt, left, right = items["Test tilt"], items["Test turn (left)"], items["Test turn (right)"]
-    assert [p.severity for p in tilt.points] == [3, 2, 1]
-    assert (tilt.change, tilt.since_previous) == (Change.BETTER, Since.PERSISTING)
-    assert [p.severity for p in left.points] == [1, 2, 0]
-    assert (left.change, left.since_previous) == (Change.BETTER, Since.RESOLVED)
-    assert [p.severity for p in right.points] == [0, 0, 2]
-    assert (right.change, right.since_previous) == (Change.WORSE, Since.NEW)
+    assert [p.value for p in tilt.points] == [3, 2, 1]
+    assert (tilt.change, tilt.change_since_previous, tilt.since_previous) == (
+        Change.BETTER,
+        Change.BETTER,
+        Since.PERSISTING,
+    )
+    assert (tilt.first_label, tilt.latest_label) == ("severe", "mild")
+    assert [p.value for p in left.points] == [1, 2, 0]
+    assert (left.change, left.change_since_previous, left.since_previous) == (
+        Change.BETTER,
+        Change.BETTER,
+        Since.RESOLVED,
+    )
+    # A side never seen before counts as none at the earlier sessions.
+    assert [p.value for p in right.points] == [0, 0, 2]
+    assert (right.change, right.change_since_previous, right.since_previous) == (
+        Change.WORSE,
+        Change.WORSE,
+        Since.NEW,
+    )
+    assert [p.is_draft for p in right.points] == [False, False, True]
 
 
 def test_it_leaves_drafts_out_unless_asked(client_record, history):
     progress = client_progress(client_record)
-    assert [s.date.month for s in progress.sessions] == [1, 2]
+    assert [s.session_date.month for s in progress.sessions] == [1, 2]
+    assert not progress.has_drafts
     items = _by_label(progress)
     assert "Test turn (right)" not in items
-    assert (items["Test turn (left)"].change, items["Test turn (left)"].since_previous) == (
-        Change.WORSE,
-        Since.PERSISTING,
-    )
+    left = items["Test turn (left)"]
+    assert (left.change, left.since_previous) == (Change.WORSE, Since.PERSISTING)
+    assert [p.value for p in progress.pain.points] == [6]
 
 
-def test_a_pattern_at_the_same_severity_is_the_same(client_record, catalogue):
+def test_a_pattern_at_the_same_severity_is_the_same_and_one_session_has_no_previous(client_record, catalogue):
     _session(client_record, date(2026, 1, 1), findings=[(catalogue.tilt, 2, "")])
+    (only,) = client_progress(client_record).patterns
+    assert only.change == Change.SAME and only.change_since_previous is None
     _session(client_record, date(2026, 2, 1), findings=[(catalogue.tilt, 2, "")])
     (item,) = client_progress(client_record).patterns
-    assert item.change == Change.SAME
+    assert (item.change, item.change_since_previous) == (Change.SAME, Change.SAME)
 
 
 def test_it_limits_to_a_date_range(client_record, history):
     progress = client_progress(
         client_record, include_drafts=True, start=date(2026, 2, 1), end=date(2026, 2, 28)
     )
-    assert [s.date for s in progress.sessions] == [date(2026, 2, 1)]
+    assert [s.session_date for s in progress.sessions] == [date(2026, 2, 1)]
+    assert (progress.period_start, progress.period_end) == (date(2026, 2, 1), date(2026, 2, 28))
     assert _by_label(progress)["Test tilt"].since_previous == Since.NEW
+    assert progress.pain is None
 
 
-def test_it_counts_muscles_per_session_and_when_last(client_record, history):
+def test_it_counts_muscles_per_session_and_tells_their_change(client_record, history):
     muscles = {m.muscle.name: m for m in client_progress(client_record, include_drafts=True).muscles}
     flexor, gluteus = muscles["Test flexor"], muscles["Test gluteus"]
     # Found twice in February (under two patterns) still counts once for that session.
     assert (flexor.over_active, flexor.under_active) == (2, 0)
-    assert flexor.last_over_active == date(2026, 2, 1)
-    assert not flexor.in_latest_session
+    assert [p.label for p in flexor.points] == ["over-active", "over-active", "not found"]
+    assert (flexor.change, flexor.since_previous, flexor.in_latest_session) == (
+        Change.BETTER,
+        Since.RESOLVED,
+        False,
+    )
     assert (gluteus.over_active, gluteus.under_active) == (1, 1)
-    assert (gluteus.last_over_active, gluteus.last_under_active) == (date(2026, 3, 1), date(2026, 1, 1))
+    assert (gluteus.first_label, gluteus.latest_label) == ("under-active", "over-active")
     assert gluteus.in_latest_session
 
 
-def test_the_progress_page_shows_charts_tables_and_catalogue_links(client, trainer, client_record, history):
-    client.force_login(trainer)
-    response = client.get(reverse("assessments:progress", kwargs={"client_pk": client_record.pk}))
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert html.count('role="img"') == 3
-    assert "<title id=" in html
-    assert (
-        "Test tilt: severity over 3 sessions, from severe on 01 Jan 2026 to mild on 01 Mar 2026 (better)."
-        in html
+def test_a_muscle_keeps_its_sides_apart(client_record, catalogue):
+    trapezius = catalogue.turn_same.muscle
+    _session(
+        client_record,
+        date(2026, 1, 1),
+        muscles=[
+            (trapezius, "over-active", catalogue.turn, "right"),
+            (trapezius, "under-active", catalogue.turn, "left"),
+        ],
     )
-    assert "<caption" in html and "(draft)" in html
-    assert reverse("imbalances:pattern", kwargs={"slug": "test-tilt"}) in html
-    assert reverse("imbalances:muscle", kwargs={"slug": "test-flexor"}) in html
-    assert "resolved" in html and "new" in html
+    _session(client_record, date(2026, 1, 3), muscles=[(trapezius, "over-active", catalogue.turn, "right")])
+    rows = [
+        (m.muscle.name, m.side, m.first_label, m.latest_label, m.change)
+        for m in client_progress(client_record).muscles
+    ]
+    assert rows == [
+        ("Test trapezius", "left", "under-active", "not found", Change.BETTER),
+        ("Test trapezius", "right", "over-active", "over-active", Change.SAME),
+    ]
 
 
-def test_the_progress_page_can_leave_drafts_out(client, trainer, client_record, history):
-    client.force_login(trainer)
-    url = reverse("assessments:progress", kwargs={"client_pk": client_record.pk})
-    html = client.get(url, {"start": "", "end": ""}).content.decode()
-    assert "(draft)" not in html
-    assert html.count('role="img"') == 2
+def test_it_follows_pain_over_the_sessions_that_recorded_it(client_record, history):
+    pain = client_progress(client_record, include_drafts=True).pain
+    assert [(p.session_date.month, p.value) for p in pain.points] == [(1, 6), (3, 3)]
+    assert (pain.change, pain.change_since_previous) == (Change.BETTER, Change.BETTER)
 
 
-def test_the_client_page_section_lists_assessments_and_progress(client, trainer, client_record, history):
-    from django.template.loader import render_to_string
-    from django.test import RequestFactory
+def test_it_reads_each_sessions_findings_and_notes(client_record, history):
+    first = client_progress(client_record).sessions[0]
+    assert (first.pain_score, first.is_draft) == (6, False)
+    assert [(f.pattern.name, f.side, f.severity_label) for f in first.pattern_findings] == [
+        ("Test tilt", "", "severe"),
+        ("Test turn", "left", "mild"),
+    ]
+    assert [(f.muscle.name, f.role) for f in first.muscle_findings] == [
+        ("Test flexor", "over-active"),
+        ("Test gluteus", "under-active"),
+    ]
 
-    request = RequestFactory().get("/")
-    request.user = trainer
-    html = render_to_string("assessments/_client_section.html", {"client": client_record, "request": request})
-    assert reverse("assessments:create", kwargs={"client_pk": client_record.pk}) in html
-    assert reverse("assessments:progress", kwargs={"client_pk": client_record.pk}) in html
-    assert html.count("list-group-item") == 3
-    assert html.count('role="img"') == 3
 
-
-def test_the_client_page_section_is_empty_for_another_trainer(other_trainer, client_record, history):
-    from django.template.loader import render_to_string
-    from django.test import RequestFactory
-
-    request = RequestFactory().get("/")
-    request.user = other_trainer
-    html = render_to_string("assessments/_client_section.html", {"client": client_record, "request": request})
-    assert "Assessments" not in html
+def test_it_shows_no_other_clients_sessions(client_record, other_client_record, history):
+    _session(other_client_record, date(2026, 1, 15), findings=[(history.tilt, 3, "")], pain=9)
+    progress = client_progress(client_record, include_drafts=True)
+    assert date(2026, 1, 15) not in [s.session_date for s in progress.sessions]
+    assert [p.value for p in _by_label(progress)["Test tilt"].points] == [3, 2, 1]

@@ -94,7 +94,7 @@ PAGES = {
     ),
     "progress": (
         "trainer",
-        lambda s: reverse("assessments:progress", kwargs={"client_pk": s.client.pk}),
+        lambda s: reverse("reports:progress", args=[s.client.pk]),
         "Progress",
         None,
     ),

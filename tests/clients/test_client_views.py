@@ -138,6 +138,28 @@ def test_the_detail_page_offers_an_invitation_when_there_is_no_access(signed_in,
     assert reverse("clients:invite", kwargs={"pk": target.pk}) in response.text
 
 
+def test_the_detail_page_lists_sessions_and_links_the_one_progress_page(signed_in, client_record):
+    AssessmentFactory(client=client_record, session_date=date(2026, 1, 5), status="final", pain_score=4)
+    AssessmentFactory(client=client_record, session_date=date(2026, 2, 9), notes="Felt looser.")
+    AssessmentFactory(session_date=date(2026, 1, 20))  # another client's
+    response = signed_in.get(client_record.get_absolute_url())
+    rows = response.text.split('data-testid="assessment-row"')[1:]
+    assert len(rows) == 2
+    assert "9 Feb 2026" in rows[0] and "draft" in rows[0] and "Felt looser." in rows[0]
+    assert "5 Jan 2026" in rows[1] and "final" in rows[1] and "pain 4/10" in rows[1]
+    progress = reverse("reports:progress", args=[client_record.pk])
+    assert response.text.count(f'href="{progress}') == 1
+    # The progress page has the period, the draft preview and the PDF.
+    for gone in ["Full progress", "Progress report", "Progress PDF", "Preview with drafts", 'role="img"']:
+        assert gone not in response.text
+
+
+def test_the_detail_page_offers_no_progress_before_the_first_session(signed_in, client_record):
+    response = signed_in.get(client_record.get_absolute_url())
+    assert "No assessment yet." in response.text
+    assert reverse("reports:progress", args=[client_record.pk]) not in response.text
+
+
 def test_archive_hides_the_client_and_restore_brings_them_back(signed_in, client_record):
     response = signed_in.post(reverse("clients:archive", kwargs={"pk": client_record.pk}), follow=True)
     assert "was archived" in response.text
@@ -226,7 +248,9 @@ def test_detail_queries_do_not_grow_with_clients(
     first = _make_clients(trainer, 1)[0]
     few = _count_queries(signed_in, first.get_absolute_url())
     many = _make_clients(trainer, 49)
+    AssessmentFactory.create_batch(29, client=many[-1])
     with django_assert_max_num_queries(few):
-        signed_in.get(many[-1].get_absolute_url())
-    # The assessments and reports sections included in the page bring their own few queries.
-    assert few <= 16, few
+        response = signed_in.get(many[-1].get_absolute_url())
+    assert response.text.count('data-testid="assessment-row"') == 30
+    # Session, user, the client, their screening and their sessions, the audit row, the session saved.
+    assert few <= 9, few

@@ -1,9 +1,14 @@
-"""Real PDFs, read back: what a client holds in their hands."""
+"""Progress and summary reports as a reader gets them: real PDFs read back, and the pages."""
+
+from datetime import date
 
 import pytest
 from django.urls import reverse
 
+from assessments.progress import PatternProgress, PatternRef, Point
+from reports.charts import severity_chart
 from reports.models import ReportDownload
+from tests import factories
 from tests.conftest import login_as
 from tests.reports.conftest import read_pdf
 
@@ -176,8 +181,89 @@ def test_progress_period_limits_the_sessions(client, trainer, client_record, stu
     response = client.get(reverse("reports:progress", args=[client_record.pk]), {"start": "2026-02-01"})
 
     report = response.context["report"]
-    assert [s.session_date.isoformat() for s in report.sessions] == ["2026-03-14"]
+    assert [s.session_date.isoformat() for s in report.progress.sessions] == ["2026-03-14"]
     assert "start=2026-02-01" in response.context["pdf_url"]
+
+
+def test_the_progress_page_leaves_drafts_out_until_the_preview_is_switched_on(
+    client, trainer, client_record, studio
+):
+    login_as(client, trainer)
+    url = reverse("reports:progress", args=[client_record.pk])
+
+    page = client.get(url)
+    preview = client.get(url, {"drafts": "1"})
+
+    assert "Unfinished draft note." not in page.text and "DRAFT" not in page.text
+    assert 'role="switch"' in page.text and "Preview with drafts" in page.text
+    assert "drafts" not in page.context["pdf_url"]
+    assert "Unfinished draft note." in preview.text and "DRAFT" in preview.text
+    assert "Hollow points are drafts" in preview.text
+    assert "drafts=1" in preview.context["pdf_url"]
+
+
+def test_the_portal_progress_page_never_shows_drafts(client, client_user, studio):
+    login_as(client, client_user)
+
+    response = client.get(reverse("reports:portal_progress"), {"drafts": "1"})
+
+    assert "First visit." in response.text
+    assert "Unfinished draft note." not in response.text
+    assert "Preview with drafts" not in response.text
+
+
+def test_each_chart_has_a_summary_and_a_table_of_its_numbers(client, trainer, client_record, studio):
+    login_as(client, trainer)
+
+    page = client.get(reverse("reports:progress", args=[client_record.pk])).text
+
+    assert page.count('role="img"') == 3  # two patterns and pain
+    assert 'aria-labelledby="severity-forward-pelvis-tip-x-title"' in page
+    assert (
+        '<title id="severity-forward-pelvis-tip-x-title">Forward pelvis tip: severity over 2 sessions, '
+        "from severe on 10 Jan 2026 to mild on 14 Mar 2026 (better).</title>"
+    ) in page
+    assert "Sideways head lean (left): severity over 2 sessions" in page
+    assert (
+        "Pain over 2 sessions, from 6 out of 10 on 10 Jan 2026 to 2 out of 10 on 14 Mar 2026 (better)."
+        in page
+    )
+    assert '<tr><th scope="row">14 Mar 2026</th><td>mild</td></tr>' in page
+    assert '<tr><th scope="row">14 Mar 2026</th><td>2</td></tr>' in page
+
+
+def test_the_report_tells_each_change_and_keeps_muscle_sides(client, trainer, client_record, studio):
+    factories.MuscleFindingFactory(
+        assessment=studio.latest, muscle=studio.glutes, role="over-active", side="right"
+    )
+    login_as(client, trainer)
+
+    response = client.get(reverse("reports:progress", args=[client_record.pk]))
+
+    rows = {(m.muscle.lay_name, m.side): m for m in response.context["report"].progress.muscles}
+    assert set(rows) == {("front-of-hip bender", "both"), ("seat muscle", "both"), ("seat muscle", "right")}
+    assert (rows[("seat muscle", "both")].latest_label, rows[("seat muscle", "right")].latest_label) == (
+        "not found",
+        "over-active",
+    )
+    page = response.text
+    assert page.count('data-testid="muscle-progress"') == 3
+    assert "over-active in 2 of 2" in page and "under-active in 1 of 2" in page
+    assert '<td class="trend trend-worse">worse</td>' in page  # the head lean, mild to moderate
+
+
+def test_the_chart_spaces_sessions_by_date():
+    tilt = PatternRef(1, "tilt", "Tilt", "", "Hips", 0, 0)
+    days = [date(2026, 1, 1), date(2026, 1, 3), date(2026, 3, 2)]
+    item = PatternProgress(pattern=tilt, side="", points=[Point(day, False, 1) for day in days])
+
+    chart = severity_chart(item)
+
+    xs = [dot.x for dot in chart.dots]
+    assert xs[0] == chart.plot_left and xs[-1] == chart.plot_right
+    # Two days apart sit close, two months apart far: in proportion to the days.
+    assert (xs[1] - xs[0]) / (xs[2] - xs[0]) == pytest.approx(2 / 60, abs=0.01)
+    assert [label.text for label in chart.x_labels] == ["1 Jan 2026", "2 Mar 2026"]
 
 
 def test_a_backwards_period_is_refused_for_the_pdf(client, trainer, client_record, studio):
