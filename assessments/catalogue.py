@@ -1,13 +1,15 @@
 """Reading the catalogue for the assessment form, in a fixed number of queries.
 
-The form shows every active pattern with all its muscles (60 patterns and some
-360 muscle rows in a grown catalogue), so it reads plain values rather than
+The form lists every active pattern (60 in a grown catalogue, with some 360
+muscle links to validate a post against), so it reads plain values rather than
 model instances: building ~800 model objects per request would cost more than
 the queries themselves.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
 
 from assessments.models import Side
 from imbalances.models import Pattern, PatternMuscle, RelativeSide, Role
@@ -53,8 +55,6 @@ class FormPattern:
     is_active: bool
     region: FormRegion
     links: list[FormLink] = field(default_factory=list)
-    # The form's per-link rows, built once per request.
-    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def region_id(self) -> int:
@@ -78,9 +78,20 @@ def form_patterns(*, keep_pattern_ids: set[int] = frozenset()) -> list[FormPatte
     repeats the pattern's columns on every link row.
     """
     patterns = Pattern.objects.order_by("region__display_order", "region__name", "display_order", "name")
-    links = PatternMuscle.objects.order_by("pattern_id", "role", "side", "muscle__name")
-    built = _build(patterns.values_list(*PATTERN_COLUMNS), links.values_list(*LINK_COLUMNS))
+    built = _build(patterns.values_list(*PATTERN_COLUMNS), _link_rows(PatternMuscle.objects.all()))
     return [pattern for pattern in built if pattern.is_active or pattern.pk in keep_pattern_ids]
+
+
+def form_pattern(*, slug: str) -> FormPattern | None:
+    """One pattern as `form_patterns` reads it, retired or not; None if no pattern has this slug."""
+    rows = list(Pattern.objects.filter(slug=slug).values_list(*PATTERN_COLUMNS))
+    if not rows:
+        return None
+    return _build(rows, _link_rows(PatternMuscle.objects.filter(pattern_id=rows[0][0])))[0]
+
+
+def _link_rows(links: QuerySet[PatternMuscle]) -> QuerySet:
+    return links.order_by("pattern_id", "role", "side", "muscle__name").values_list(*LINK_COLUMNS)
 
 
 def _build(pattern_rows: Iterable[tuple], link_rows: Iterable[tuple]) -> list[FormPattern]:

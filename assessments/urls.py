@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments.views import actions, form, progress
+from assessments.views import actions, form
 
 app_name = "assessments"
 
@@ -11,5 +11,5 @@ urlpatterns = [
     path("<int:pk>/finalise/", actions.finalise, name="finalise"),
     path("<int:pk>/reopen/", actions.reopen, name="reopen"),
     path("<int:pk>/history/", actions.history, name="history"),
-    path("progress/<int:client_pk>/", progress.progress, name="progress"),
+    path("patterns/<slug:slug>/muscles/", form.pattern_muscles, name="pattern_muscles"),
 ]

@@ -4,7 +4,7 @@ Each pattern block has its own prefix (`p<pattern pk>-`), so each error sits by
 its field; see `blocks.py` for why a block is not a Django `Form`.
 """
 
-from assessments.forms.assessment import AssessmentForm, RegionBlocks
+from assessments.forms.assessment import AssessmentForm, RegionBlocks, new_pattern_block
 from assessments.forms.blocks import PATTERN_SIDES, PatternBlockForm
 from assessments.forms.header import EARLIEST_SESSION_DATE, AssessmentHeaderForm
 
@@ -15,4 +15,5 @@ __all__ = [
     "AssessmentHeaderForm",
     "PatternBlockForm",
     "RegionBlocks",
+    "new_pattern_block",
 ]

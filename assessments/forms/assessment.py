@@ -4,14 +4,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.utils.datastructures import MultiValueDict
-from django.utils.safestring import SafeString
 
 from assessments.catalogue import FormLink, FormPattern, FormRegion, expected_muscle_side
 from assessments.forms.blocks import PatternBlockForm
 from assessments.forms.header import AssessmentHeaderForm
-from assessments.forms.render import render_blocks, render_header
 from assessments.models import Assessment, MuscleFinding, PatternFinding, Side
 from assessments.services import MuscleFindingData, PatternFindingData
+from imbalances.links import slug_url_maker
 from imbalances.models import Muscle, Pattern
 
 
@@ -19,10 +18,6 @@ from imbalances.models import Muscle, Pattern
 class RegionBlocks:
     region: FormRegion
     blocks: list[PatternBlockForm]
-
-    def html(self) -> SafeString:
-        """The region's pattern blocks, rendered without the template engine (see render.py)."""
-        return render_blocks(self.blocks)
 
 
 class AssessmentForm:
@@ -63,13 +58,23 @@ class AssessmentForm:
         self.kept_muscle_findings: list[MuscleFinding] = list(by_pattern.pop(None, []))
         self.regions: list[RegionBlocks] = []
         self.blocks: list[PatternBlockForm] = []
+        # One reverse() each for the whole page: 60 of them cost more than the page's queries.
+        pattern_url = slug_url_maker("imbalances:pattern")
+        muscles_url = slug_url_maker("assessments:pattern_muscles")
         for pattern in patterns:
             if not pattern.is_active and pattern.pk not in pattern_by_id:
                 continue
             pattern_finding = pattern_by_id.get(pattern.pk)
             initial, links, unmatched = _initial_for(pattern, pattern_finding, by_pattern.pop(pattern.pk, []))
             self.kept_muscle_findings.extend(unmatched)
-            block = PatternBlockForm(data=block_data, pattern=pattern, links=links, initial=initial)
+            block = PatternBlockForm(
+                data=block_data,
+                pattern=pattern,
+                links=links,
+                initial=initial,
+                pattern_url=pattern_url(pattern.slug),
+                muscles_url=muscles_url(pattern.slug),
+            )
             self.blocks.append(block)
             if not self.regions or self.regions[-1].region.pk != pattern.region_id:
                 self.regions.append(RegionBlocks(region=pattern.region, blocks=[]))
@@ -111,9 +116,6 @@ class AssessmentForm:
             for f in self.kept_muscle_findings
         ]
 
-    def header_html(self) -> SafeString:
-        return render_header(self.header)
-
     def is_valid(self) -> bool:
         # Validate every block, not just up to the first bad one, so all errors show.
         results = [self.header.is_valid(), *(block.is_valid() for block in self.blocks)]
@@ -143,6 +145,12 @@ class AssessmentForm:
             if f.pk not in removed
         ]
         return found
+
+
+def new_pattern_block(pattern: FormPattern) -> PatternBlockForm:
+    """The block of a pattern with nothing recorded yet, as a new assessment's form has it."""
+    initial, links, _ = _initial_for(pattern, None, [])
+    return PatternBlockForm(pattern=pattern, links=links, initial=initial)
 
 
 def _side_text(side: str) -> str:

@@ -1,19 +1,22 @@
 """One pattern's part of the assessment form: severity, side, note and its catalogue muscles.
 
-A grown catalogue puts 60 patterns and some 360 muscle rows (over 1,200 inputs) on
-one page. A Django `Form` per pattern with a `Field` per input cost most of a
-second per request to build, clean and render, so a block is a light form-like
-object: each input is validated by a shared, stateless Django field (the same
-rules and messages as before), and the page's HTML comes from `render.py`.
+A grown catalogue has 60 patterns and some 360 muscle links (over 1,200 inputs
+once every pattern is marked). A Django `Form` per pattern with a `Field` per
+input cost most of a second per request to build and clean, so a block is a
+light form-like object: each input is validated by a shared, stateless Django
+field (the same rules and messages as a form's), and the page shows it through
+the `pattern_block` partial of `assessments/assessment_form.html`, which reads
+the values and errors this class works out.
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict, ErrorList
 
-from assessments.catalogue import FormLink, FormPattern, expected_muscle_side
+from assessments.catalogue import FormLink, FormPattern, expectation_text, expected_muscle_side
 from assessments.models import Severity, Side
 from assessments.services import MuscleFindingData, PatternFindingData
 from imbalances.models import Role
@@ -51,15 +54,40 @@ class MuscleRow:
     side_key: str
 
 
+@dataclass(frozen=True, slots=True)
+class ShownMuscle:
+    """A muscle row as the page shows it: its inputs' names, what they hold, and their errors."""
+
+    confirmed_key: str
+    role_key: str
+    side_key: str
+    name: str
+    expectation: str
+    is_retired: bool
+    checked: bool
+    role: str
+    side: str
+    role_errors: ErrorList | None
+    side_errors: ErrorList | None
+
+
 class PatternBlockForm:
     """Validates one pattern block of the POST like a Django form with prefix `p<pattern pk>`.
 
     Field names (unprefixed): `severity`, `side` (lateral patterns only), `note`, and
     for each catalogue muscle link `m<link pk>-confirmed`, `-role` and `-side`.
+    `pattern_url` and `muscles_url` are the links the page shows with the block.
     """
 
     def __init__(
-        self, *, data=None, pattern: FormPattern, links: list[FormLink], initial: dict | None = None
+        self,
+        *,
+        data=None,
+        pattern: FormPattern,
+        links: list[FormLink],
+        initial: dict | None = None,
+        pattern_url: str = "",
+        muscles_url: str = "",
     ) -> None:
         self.prefix = f"p{pattern.pk}"
         self.pattern = pattern
@@ -67,10 +95,14 @@ class PatternBlockForm:
         self.data = data
         self.is_bound = data is not None
         self.initial = initial or {}
-        memo = pattern.memo
-        self.rows = [memo.get(link.pk) or memo.setdefault(link.pk, _row(self.prefix, link)) for link in links]
+        self.pattern_url = pattern_url
+        self.muscles_url = muscles_url
         self._errors: ErrorDict | None = None
         self.cleaned_data: dict = {}
+
+    @cached_property
+    def rows(self) -> list[MuscleRow]:
+        return [_row(self.prefix, link) for link in self.links]
 
     def add_prefix(self, name: str) -> str:
         return f"{self.prefix}-{name}"
@@ -96,16 +128,64 @@ class PatternBlockForm:
             return self.data.get(self.add_prefix(name))
         return self.initial.get(name, default)
 
+    # Each input's errors, or None: a template's lookup of a missing key is slow (it raises inside).
     @property
-    def is_open(self) -> bool:
-        """Open on the page when something was found here or needs fixing."""
-        if self.errors:
+    def severity_errors(self) -> ErrorList | None:
+        return self.errors.get("severity")
+
+    @property
+    def side_errors(self) -> ErrorList | None:
+        return self.errors.get("side")
+
+    @property
+    def note_errors(self) -> ErrorList | None:
+        return self.errors.get("note")
+
+    @property
+    def severity_shown(self) -> str:
+        return _text(self.value("severity", Severity.NONE))
+
+    @property
+    def side_shown(self) -> str:
+        return _text(self.value("side"))
+
+    @property
+    def note_shown(self) -> str:
+        return _text(self.value("note"))
+
+    @property
+    def shows_muscles(self) -> bool:
+        """Whether the page shows this block's muscles and note, rather than fetching them once marked.
+
+        Shown when something was recorded for the pattern (its only initial values), when it is
+        marked or needs fixing, and when a post came from a page that showed them (the note is
+        posted with them): nothing typed or recorded is ever left off the page.
+        """
+        if not self.is_bound:
+            return bool(self.initial)
+        if self.errors or self.add_prefix("note") in self.data:
             return True
-        value = self.value("severity", Severity.NONE)
-        try:
-            return int(value or 0) > Severity.NONE
-        except (TypeError, ValueError):
-            return True
+        return self.severity_shown not in ("", str(Severity.NONE))
+
+    @cached_property
+    def muscles(self) -> list[ShownMuscle]:
+        errors = self.errors
+        return [
+            ShownMuscle(
+                confirmed_key=row.confirmed_key,
+                role_key=row.role_key,
+                side_key=row.side_key,
+                name=row.link.muscle.name,
+                expectation=expectation_text(row.link),
+                is_retired=not row.link.muscle.is_active,
+                checked=bool(self.value(row.confirmed)),
+                role=_text(self.value(row.role, row.link.role)),
+                side=_text(self.value(row.side)),
+                role_errors=errors.get(row.role),
+                side_errors=errors.get(row.side),
+            )
+            for row in self.rows
+        ]
 
     # --- validation ------------------------------------------------------------
 
@@ -207,6 +287,11 @@ class PatternBlockForm:
                 )
             )
         return found
+
+
+def _text(value) -> str:
+    """A value as an input holds it, to compare with the choices' strings as Django's widgets do."""
+    return "" if value is None else str(value)
 
 
 def _checked(data, key: str) -> bool:

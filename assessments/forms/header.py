@@ -1,8 +1,6 @@
-"""The assessment's own fields: session date, pain score, notes and the version it was built from.
+"""The assessment's own fields: session date, pain score, notes and the version it was built from."""
 
-Rendered by `render.render_header` in crispy's Bootstrap 5 markup, without crispy's templates.
-"""
-
+from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
 
@@ -40,6 +38,10 @@ class AssessmentHeaderForm(forms.ModelForm):
             # The instance's empty date would win over a field initial: set the form's.
             self.initial["session_date"] = timezone.localdate()
         self.fields["session_date"].widget.attrs["max"] = timezone.localdate().isoformat()
+        # The page's <form> also holds the pattern blocks, so crispy renders the fields only.
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
 
     def clean_session_date(self):
         value = self.cleaned_data["session_date"]

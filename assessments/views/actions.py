@@ -10,7 +10,6 @@ from django.views.decorators.http import require_POST
 from assessments.history import assessment_history
 from assessments.models import Assessment
 from assessments.services import ConflictError, LockedError, assessment_finalise, assessment_reopen
-from assessments.views.common import client_page_url
 from clients.roles import trainer_required
 from security.audit import audit
 
@@ -40,7 +39,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "client": assessment.client,
             "rows": rows,
             "other_muscles": other_muscles,
-            "client_url": client_page_url(assessment.client),
         },
     )
 
@@ -91,6 +89,5 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
             "assessment": assessment,
             "client": assessment.client,
             "entries": assessment_history(assessment),
-            "client_url": client_page_url(assessment.client),
         },
     )

@@ -3,14 +3,14 @@
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET
 
-from assessments.catalogue import form_patterns
-from assessments.forms import AssessmentForm
+from assessments.catalogue import form_pattern, form_patterns
+from assessments.forms import AssessmentForm, new_pattern_block
 from assessments.models import Assessment
 from assessments.services import ConflictError, LockedError, assessment_finalise, assessment_save
-from assessments.views.common import client_page_url
 from clients.models import Client, Screening
 from clients.roles import trainer_required
 from security.audit import audit
@@ -21,7 +21,7 @@ def create(request: HttpRequest, client_pk: int) -> HttpResponse:
     client = get_object_or_404(Client.objects.for_trainer(request.user), pk=client_pk)
     if client.is_archived:
         messages.error(request, f"{client} is archived: restore the client before adding an assessment.")
-        return redirect(client_page_url(client))
+        return redirect(client)
     assessment = Assessment(client=client, trainer=request.user)
     return _form_page(request, assessment=assessment, client=client)
 
@@ -38,6 +38,20 @@ def update(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 TEMPLATE = "assessments/assessment_form.html"
+
+
+@trainer_required
+@require_GET
+def pattern_muscles(request: HttpRequest, slug: str) -> HttpResponse:
+    """A pattern's muscle rows and note, which the form fetches when the trainer marks the pattern.
+
+    Catalogue content only, the same for every assessment: any trainer may fetch it, and it
+    names no client, so nothing is audited.
+    """
+    pattern = form_pattern(slug=slug)
+    if pattern is None:
+        raise Http404
+    return render(request, f"{TEMPLATE}#muscles", {"block": new_pattern_block(pattern)})
 
 
 def _form_page(request: HttpRequest, *, assessment: Assessment, client: Client) -> HttpResponse:
@@ -110,9 +124,10 @@ def _form_builder(assessment: Assessment) -> Callable[..., AssessmentForm]:
 def _context(assessment: Assessment, client: Client, form: AssessmentForm) -> dict:
     return {
         "form": form,
+        # Read here, not from the template: naming them takes up to two queries.
+        "kept": form.kept_rows(),
         "assessment": assessment,
         "client": client,
         "screening": Screening.objects.filter(client=client).order_by("-screened_on", "-created_at").first(),
         "conflict": False,
-        "client_url": client_page_url(client),
     }

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Assessment, MuscleFinding, PatternFinding
+from security.models import AuditEvent
 from tests import factories
 from tests.assessments.conftest import form_data
 
@@ -27,11 +28,17 @@ def test_the_form_lists_the_active_catalogue_grouped_by_region(signed_in, create
     html = response.content.decode()
     assert 'id="region-test-back"' in html
     assert 'id="pattern-test-tilt"' in html
-    assert "Test trapezius</strong>: expected over-active, same side as the tilt" in html
-    assert "Test scalene</strong>: expected under-active, opposite side to the tilt" in html
+    assert f'name="p{catalogue.tilt.pk}-severity" value="0" checked' in html
     # Side is offered for the lateral pattern only.
     assert f'name="p{catalogue.turn.pk}-side"' in html
     assert f'name="p{catalogue.tilt.pk}-side"' not in html
+    # Muscles wait until a pattern is marked; the page says where to fetch them from.
+    assert "Test trapezius" not in html
+    muscles_url = reverse("assessments:pattern_muscles", kwargs={"slug": "test-turn"})
+    assert f'<div id="p{catalogue.turn.pk}-muscles" hx-get="{muscles_url}"' in html
+    muscles = signed_in.get(muscles_url).content.decode()
+    assert "Test trapezius</strong>: expected over-active, same side as the tilt" in muscles
+    assert "Test scalene</strong>: expected under-active, opposite side to the tilt" in muscles
 
 
 def test_a_pattern_added_to_the_catalogue_appears_on_the_next_form(signed_in, create_url, catalogue):
@@ -67,7 +74,7 @@ def test_a_retired_pattern_still_shows_on_an_assessment_that_found_it(signed_in,
     assert "retired from the catalogue" in html
     assert "Test flexor" in html
     # Its stored severity and confirmed muscle are pre-filled.
-    assert re.search(rf'<input[^>]*id="id_p{catalogue.tilt.pk}-severity_3"[^>]*checked', html)
+    assert f'name="p{catalogue.tilt.pk}-severity" value="3" checked' in html
     confirmed = f'name="p{catalogue.tilt.pk}-m{catalogue.tilt_over.pk}-confirmed"'
     assert re.search(rf"<input[^>]*{confirmed}[^>]*checked", html)
 
@@ -208,6 +215,7 @@ def test_it_rejects_bad_pattern_blocks_and_keeps_every_value(
 ):
     tilt, turn = f"p{catalogue.tilt.pk}", f"p{catalogue.turn.pk}"
     link = catalogue.tilt_over.pk
+    shown = {turn: f"{turn}-m{catalogue.turn_same.pk}-confirmed", tilt: f"{tilt}-m{link}-confirmed"}
     blocks = {
         "turn_without_side": {turn: {"severity": "2", "note": "Keep this note"}},
         "tilt_with_side": {tilt: {"severity": "2", "side": "left", "note": "Keep this note"}},
@@ -227,8 +235,9 @@ def test_it_rejects_bad_pattern_blocks_and_keeps_every_value(
     assert 'value="Keep this note"' in html or 'value="Keep it"' in html
     assert 'value="6"' in html
     assert 'data-testid="error-summary"' in html
-    # The block with the error is open, so the message is visible next to its field.
-    assert "data-pattern-details open" in html
+    # The block with the error shows its muscles and note, whatever its severity.
+    (prefix,) = blocks
+    assert f'name="{shown[prefix]}"' in html
     assert not Assessment.objects.filter(client=client_record).exists()
     assert not PatternFinding.objects.exists()
 
@@ -295,3 +304,78 @@ def test_a_finding_the_catalogue_no_longer_links_can_be_removed(signed_in, unlin
     assert signed_in.post(url, data).status_code == 302
     assert not MuscleFinding.objects.filter(assessment_id=unlinked_finding.assessment_id).exists()
     assert 'data-testid="kept-findings"' not in signed_in.get(url).content.decode()
+
+
+def _muscles_url(pattern) -> str:
+    return reverse("assessments:pattern_muscles", kwargs={"slug": pattern.slug})
+
+
+def test_a_patterns_muscles_come_with_the_names_the_form_saves(
+    signed_in, create_url, client_record, catalogue
+):
+    html = signed_in.get(_muscles_url(catalogue.turn)).content.decode()
+    names = re.findall(r'name="([^"]+)"', html)
+    turn, same = f"p{catalogue.turn.pk}", catalogue.turn_same.pk
+    assert names == [
+        *(
+            f"{turn}-m{link.pk}-{part}"
+            for link in (catalogue.turn_same, catalogue.turn_opposite)
+            for part in ("confirmed", "role", "side")
+        ),
+        f"{turn}-note",
+    ]
+    # Posted back as the browser would with the trainer's choices, they save.
+    data = form_data(**{turn: {"severity": "2", "side": "right", f"m{same}-confirmed": "on", "note": "mild"}})
+    assert signed_in.post(create_url, data).status_code == 302
+    finding = MuscleFinding.objects.get(assessment__client=client_record)
+    assert (finding.muscle_id, finding.side) == (catalogue.turn_same.muscle_id, "right")
+
+
+def test_a_patterns_muscles_need_a_trainer(client, client_user, catalogue):
+    url = _muscles_url(catalogue.tilt)
+    assert client.get(url).status_code == 302
+    client.force_login(client_user)
+    assert client.get(url).status_code == 403
+
+
+def test_a_patterns_muscles_are_catalogue_content_and_not_audited(client, other_trainer, catalogue):
+    client.force_login(other_trainer)
+    response = client.get(_muscles_url(catalogue.tilt))
+    assert response.status_code == 200
+    assert "Test flexor</strong>: expected over-active, both sides" in response.content.decode()
+    assert not AuditEvent.objects.exists()
+    assert client.post(_muscles_url(catalogue.tilt)).status_code == 405
+    assert client.get(reverse("assessments:pattern_muscles", kwargs={"slug": "no-such"})).status_code == 404
+
+
+def test_a_form_sent_back_shows_the_muscles_of_each_marked_pattern_only(signed_in, create_url, catalogue):
+    """Without JavaScript a marked pattern's muscles come with the next page, as they do here."""
+    tilt, turn = f"p{catalogue.tilt.pk}", f"p{catalogue.turn.pk}"
+    html = signed_in.post(create_url, form_data(pain="11", **{tilt: {"severity": "1"}})).content.decode()
+    assert f'name="{tilt}-m{catalogue.tilt_over.pk}-confirmed"' in html
+    assert f'<div id="{turn}-muscles" hx-get=' in html
+    assert f'name="{turn}-m{catalogue.turn_same.pk}-confirmed"' not in html
+
+
+def test_muscles_on_the_page_stay_there_with_what_was_typed(signed_in, create_url, catalogue):
+    """Set back to "none" after its muscles were shown, a pattern keeps them until saved."""
+    turn, same = f"p{catalogue.turn.pk}", catalogue.turn_same.pk
+    data = form_data(
+        pain="11", **{turn: {"severity": "0", f"m{same}-role": "under-active", "note": "Keep me"}}
+    )
+    html = signed_in.post(create_url, data).content.decode()
+    assert 'value="Keep me"' in html
+    role = re.search(rf'<select name="{turn}-m{same}-role".*?</select>', html).group(0)
+    assert '<option value="under-active" selected>' in role
+
+
+def test_saved_findings_show_their_muscles_on_the_edit_form(signed_in, client_record, catalogue):
+    assessment = factories.AssessmentFactory(client=client_record)
+    factories.MuscleFindingFactory(
+        assessment=assessment, muscle=catalogue.turn_same.muscle, pattern=catalogue.turn, side="both"
+    )
+    html = signed_in.get(reverse("assessments:update", kwargs={"pk": assessment.pk})).content.decode()
+    # Even without its pattern finding, the recorded muscle is shown ticked, to be kept or removed.
+    confirmed = f'name="p{catalogue.turn.pk}-m{catalogue.turn_same.pk}-confirmed"'
+    assert re.search(rf"<input[^>]*{confirmed}[^>]*checked", html)
+    assert f'name="p{catalogue.tilt.pk}-m{catalogue.tilt_over.pk}-confirmed"' not in html

@@ -103,7 +103,6 @@ CLIENT_PAGES = {
         "assessments:detail",
         "assessments:update",
         "assessments:history",
-        "assessments:progress",
         "reports:summary",
         "reports:summary_pdf",
         "reports:progress",

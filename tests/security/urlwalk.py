@@ -303,7 +303,11 @@ REGISTRY: dict[str, Entry] = {
     ),
     "assessments:reopen": Entry("trainer-owner", kwargs=_final, post_only=True),
     "assessments:history": Entry("trainer-owner", kwargs=_final),
-    "assessments:progress": Entry("trainer-owner", kwargs=_client_pk),
+    "assessments:pattern_muscles": Entry(
+        "trainer",
+        kwargs=lambda world: {"slug": world.pattern.slug},
+        why="catalogue content for the assessment form, the same for every client: any trainer",
+    ),
     "reports:summary": Entry("trainer-owner", kwargs=_final),
     "reports:summary_pdf": Entry("trainer-owner", kwargs=_final),
     "reports:progress": Entry("trainer-owner", kwargs=_client),
