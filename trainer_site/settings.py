@@ -106,8 +106,7 @@ CACHES = {
 # Accounts
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    # ModelBackend, reading the trainer role with the user (one query fewer per request).
-    "clients.backends.StudioBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

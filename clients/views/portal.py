@@ -34,7 +34,7 @@ class PortalSetPasswordView(PasswordResetConfirmView):
     success_url = reverse_lazy("portal:home")
     post_reset_login = True
     # Axes' backend needs the login request; this login follows a valid token instead.
-    post_reset_login_backend = "clients.backends.StudioBackend"
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
 
     def get_user(self, uidb64: str):
         user = super().get_user(uidb64)

@@ -63,16 +63,16 @@ def _post_as_stored(assessment, patterns, links) -> dict:
     return form_data(version=assessment.version, session_date="2025-06-01", **blocks)
 
 
-# Session and user (with the trainer role), the client or the assessment with its client,
+# Session, user and the trainer role, the client or the assessment with its client,
 # the stored findings (two, for an existing assessment), the catalogue (two), the client's
 # latest screening and the audit row; the first request also saves the session (three).
-NEW_GET = 10
-EXISTING_GET = 9
+NEW_GET = 11
+EXISTING_GET = 10
 # A post reads what a GET reads but the screening, validates the header's constraints (three),
 # and writes in one transaction (two more): the assessment (its version claimed first when
 # it exists) and its history, then the findings in bulk with their history; the audit row last.
-NEW_POST = 17
-EXISTING_POST = 20
+NEW_POST = 18
+EXISTING_POST = 21
 
 
 @pytest.mark.parametrize(("grown", "sessions"), SIZES)
@@ -109,8 +109,8 @@ def test_a_patterns_muscles_cost_a_constant_query_count(
         grow_catalogue(patterns=10, muscles_each=6)
     pattern = factories.PatternMuscleFactory(pattern=factories.PatternFactory(is_lateral=True)).pattern
     client.force_login(trainer)
-    # Session and user, the pattern, its links, the session saved again (three).
-    with django_assert_num_queries(7):
+    # Session, user and role, the pattern, its links, the session saved again (three).
+    with django_assert_num_queries(8):
         response = client.get(reverse("assessments:pattern_muscles", kwargs={"slug": pattern.slug}))
     assert response.content.decode().count('class="muscle-row"') == 1
 
@@ -132,7 +132,7 @@ def test_read_pages_keep_a_constant_query_count(
         reverse("assessments:detail", kwargs={"pk": assessment.pk}),
         reverse("assessments:history", kwargs={"pk": assessment.pk}),
     ]:
-        with django_assert_max_num_queries(13):
+        with django_assert_max_num_queries(14):
             assert client.get(url).status_code == 200
 
 
@@ -144,9 +144,9 @@ def test_the_progress_page_keeps_a_constant_query_count(
     studio(True, sessions)
     client.force_login(trainer)
     url = reverse("reports:progress", kwargs={"pk": client_record.pk})
-    # Session and user, the owned client, the report (its client and five reads), the audit
+    # Session, user and role, the owned client, the report (its client and five reads), the audit
     # row, and the session saved again (three).
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         response = client.get(url, {"drafts": drafts})
     assert response.status_code == 200
     # The latest session is a draft: shown only in the preview.

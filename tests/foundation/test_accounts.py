@@ -98,15 +98,15 @@ def test_responses_carry_a_content_security_policy(client):
     assert "unsafe-inline" not in csp
 
 
-def test_the_trainer_role_is_read_with_the_user_and_follows_the_group(
+def test_the_trainer_role_follows_the_group_at_once(
     client, trainer, client_record, django_assert_num_queries
 ):
-    """One query loads the user and their role; leaving the trainers group takes effect at once."""
+    """The role is read once per request, never kept: leaving the trainers group counts at once."""
     client.force_login(trainer)
     url = client_record.get_absolute_url()
     assert client.get(url).status_code == 200  # the first request also stamps the session
-    # Session, user with role, and the dashboard's one query for the clients.
-    with django_assert_num_queries(3):
+    # Session, user, role, and the dashboard's one query for the clients.
+    with django_assert_num_queries(4):
         assert client.get(reverse("clients:dashboard")).status_code == 200
     trainer.groups.clear()
     assert client.get(url).status_code == 403
