@@ -35,15 +35,6 @@ class Change(StrEnum):
         return cls.SAME
 
 
-class Since(StrEnum):
-    """Whether something was found at the latest session and the one before."""
-
-    NEW = "new"
-    PERSISTING = "persisting"
-    RESOLVED = "resolved"
-    ABSENT = "absent"
-
-
 @dataclass(frozen=True)
 class PatternRef:
     pk: int
@@ -153,17 +144,6 @@ class Series:
     def change_since_previous(self) -> Change | None:
         return None if self.previous is None else Change.between(self.previous, self.latest)
 
-    @property
-    def since_previous(self) -> Since:
-        before = self.previous or 0
-        if self.latest and before:
-            return Since.PERSISTING
-        if self.latest:
-            return Since.NEW
-        if before:
-            return Since.RESOLVED
-        return Since.ABSENT
-
 
 @dataclass(frozen=True, kw_only=True)
 class PatternProgress(Series):
@@ -202,10 +182,6 @@ class MuscleProgress(Series):
     @property
     def under_active(self) -> int:
         return sum(Role.UNDER in point.roles for point in self.points)
-
-    @property
-    def in_latest_session(self) -> bool:
-        return bool(self.latest)
 
     @property
     def first_label(self) -> str:

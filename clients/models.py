@@ -151,12 +151,6 @@ class Client(models.Model):
         return "active"
 
 
-class ScreeningQuerySet(models.QuerySet):
-    def needing_clearance(self) -> "ScreeningQuerySet":
-        """Screenings with at least one yes answer."""
-        return self.filter(Screening.any_yes())
-
-
 class Screening(models.Model):
     """Answers to the pre-activity readiness questions on one date."""
 
@@ -184,8 +178,6 @@ class Screening(models.Model):
     medical_supervision = models.BooleanField(QUESTIONS["medical_supervision"])
     # A default, not auto_now_add, so that restoring a backup keeps the original time.
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-
-    objects = ScreeningQuerySet.as_manager()
 
     class Meta:
         ordering = ["-screened_on", "-created_at"]

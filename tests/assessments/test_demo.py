@@ -22,5 +22,5 @@ def test_demo_clients_get_sessions_that_show_progress_once(db):
         progress = client_progress(client, include_drafts=True)
         assert progress.patterns
         assert all(item.change == Change.BETTER for item in progress.patterns if item.first)
-        assert progress.muscles and any(not m.in_latest_session for m in progress.muscles)
+        assert progress.muscles and any(not m.latest for m in progress.muscles)
     assert not Assessment.objects.filter(client__in=[archived, stranger]).exists()

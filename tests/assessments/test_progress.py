@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from assessments.progress import Change, Since, client_progress
+from assessments.progress import Change, client_progress
 from tests import factories
 
 
@@ -59,25 +59,13 @@ def test_it_tells_the_change_since_the_first_and_the_previous_session(client_rec
     items = _by_label(progress)
     tilt, left, right = items["Test tilt"], items["Test turn (left)"], items["Test turn (right)"]
     assert [p.value for p in tilt.points] == [3, 2, 1]
-    assert (tilt.change, tilt.change_since_previous, tilt.since_previous) == (
-        Change.BETTER,
-        Change.BETTER,
-        Since.PERSISTING,
-    )
+    assert (tilt.change, tilt.change_since_previous) == (Change.BETTER, Change.BETTER)
     assert (tilt.first_label, tilt.latest_label) == ("severe", "mild")
     assert [p.value for p in left.points] == [1, 2, 0]
-    assert (left.change, left.change_since_previous, left.since_previous) == (
-        Change.BETTER,
-        Change.BETTER,
-        Since.RESOLVED,
-    )
+    assert (left.change, left.change_since_previous) == (Change.BETTER, Change.BETTER)
     # A side never seen before counts as none at the earlier sessions.
     assert [p.value for p in right.points] == [0, 0, 2]
-    assert (right.change, right.change_since_previous, right.since_previous) == (
-        Change.WORSE,
-        Change.WORSE,
-        Since.NEW,
-    )
+    assert (right.change, right.change_since_previous) == (Change.WORSE, Change.WORSE)
     assert [p.is_draft for p in right.points] == [False, False, True]
 
 
@@ -88,7 +76,7 @@ def test_it_leaves_drafts_out_unless_asked(client_record, history):
     items = _by_label(progress)
     assert "Test turn (right)" not in items
     left = items["Test turn (left)"]
-    assert (left.change, left.since_previous) == (Change.WORSE, Since.PERSISTING)
+    assert (left.change, left.change_since_previous) == (Change.WORSE, Change.WORSE)
     assert [p.value for p in progress.pain.points] == [6]
 
 
@@ -107,7 +95,7 @@ def test_it_limits_to_a_date_range(client_record, history):
     )
     assert [s.session_date for s in progress.sessions] == [date(2026, 2, 1)]
     assert (progress.period_start, progress.period_end) == (date(2026, 2, 1), date(2026, 2, 28))
-    assert _by_label(progress)["Test tilt"].since_previous == Since.NEW
+    assert _by_label(progress)["Test tilt"].change_since_previous is None
     assert progress.pain is None
 
 
@@ -117,14 +105,10 @@ def test_it_counts_muscles_per_session_and_tells_their_change(client_record, his
     # Found twice in February (under two patterns) still counts once for that session.
     assert (flexor.over_active, flexor.under_active) == (2, 0)
     assert [p.label for p in flexor.points] == ["over-active", "over-active", "not found"]
-    assert (flexor.change, flexor.since_previous, flexor.in_latest_session) == (
-        Change.BETTER,
-        Since.RESOLVED,
-        False,
-    )
+    assert (flexor.change, flexor.change_since_previous, flexor.latest) == (Change.BETTER, Change.BETTER, 0)
     assert (gluteus.over_active, gluteus.under_active) == (1, 1)
     assert (gluteus.first_label, gluteus.latest_label) == ("under-active", "over-active")
-    assert gluteus.in_latest_session
+    assert gluteus.latest
 
 
 def test_a_muscle_keeps_its_sides_apart(client_record, catalogue):
