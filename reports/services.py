@@ -100,12 +100,12 @@ def cache_file_name(key: str) -> str:
     return f"reports/cache/{key}.pdf"
 
 
-def rendered_report_store(*, report: Report) -> RenderedReport:
-    """Render the report's PDF, write it through the storage API and mark it ready.
+def rendered_report_store(*, report: Report, key: str) -> RenderedReport:
+    """Render the report's PDF, write it through the storage API and mark it ready under `key`
+    (its `report_key`, which the caller has already worked out to look for a stored file).
 
     Raises IntegrityError, leaving no file, when the client was erased meanwhile.
     """
-    key = report_key(report)
     started = time.perf_counter()
     pdf = render_pdf(report)
     elapsed = time.perf_counter() - started
@@ -148,7 +148,8 @@ def rendered_report_ensure(*, report: Report) -> RenderedReport:
 
     A finalise and a download may both queue the same render; the second finds the first's file.
     """
-    return rendered_report_find(key=report_key(report)) or rendered_report_store(report=report)
+    key = report_key(report)
+    return rendered_report_find(key=key) or rendered_report_store(report=report, key=key)
 
 
 def rendered_report_request(*, request: ReportRequest, report: Report) -> RenderedReport | None:
@@ -165,7 +166,7 @@ def rendered_report_request(*, request: ReportRequest, report: Report) -> Render
     if rendered := rendered_report_find(key=key):
         return rendered
     if isinstance(task_backends[render_report_pdf.backend], ImmediateBackend):
-        return rendered_report_store(report=report)
+        return rendered_report_store(report=report, key=key)
     with transaction.atomic():
         pending, created = RenderedReport.objects.select_for_update().get_or_create(
             key=key, defaults={"kind": report.header.kind, **_owner_ids(report)}

@@ -1,7 +1,7 @@
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import patch_cache_control
 
 
 class PrivatePagesMiddleware:
@@ -16,8 +16,7 @@ class PrivatePagesMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
+        # Reading the user reads the session, so SessionMiddleware adds "Vary: Cookie" itself.
         if request.user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True)
-        # The same URL answers differently with and without a session.
-        patch_vary_headers(response, ["Cookie"])
         return response

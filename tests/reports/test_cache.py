@@ -184,6 +184,6 @@ def test_a_render_finishing_after_its_client_was_erased_leaves_no_file(trainer, 
     report = ReportRequest(kind=ReportKind.PROGRESS, object_id=client_record.pk, include_drafts=True).build()
     client_erase(client=client_record, by=trainer)
     with pytest.raises(IntegrityError):
-        rendered_report_store(report=report)
+        rendered_report_store(report=report, key=report_key(report))
     assert not default_storage.exists(cache_file_name(report_key(report)))
     assert not RenderedReport.objects.exists()
