@@ -20,12 +20,14 @@ install: $(BIN)/activate
 
 run: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
+	$(DEV_ENV) $(BIN)/python manage.py createcachetable
 	$(DEV_ENV) $(BIN)/python manage.py load_demo
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 serve: install
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py createcachetable
 	$(BIN)/gunicorn trainer_site.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_WORKERS:-2} --access-logfile -
 
 test: install

@@ -9,6 +9,9 @@ from simple_history.models import HistoricalRecords
 from clients.models import Client
 from imbalances.models import Muscle, Pattern, Role
 
+# A session's notes: room for a page of text, never an unbounded post.
+NOTES_MAX_LENGTH = 4000
+
 
 class Severity(models.IntegerChoices):
     NONE = 0, "none"
@@ -63,7 +66,7 @@ class Assessment(models.Model):
     )
     session_date = models.DateField()
     status = models.CharField(max_length=5, choices=Status.choices, default=Status.DRAFT)
-    notes = models.TextField(blank=True)
+    notes = models.CharField(blank=True, max_length=NOTES_MAX_LENGTH)
     pain_score = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="0 (no pain) to 10 (worst imaginable)."
     )
@@ -73,8 +76,12 @@ class Assessment(models.Model):
     # A default, not auto_now_add, so that restoring a backup keeps the original time.
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # The random token of the new-assessment form that created this one: the same form
+    # posted twice (a double click, a resend) finds this assessment instead of making another.
+    submission_token = models.UUIDField(null=True, blank=True, editable=False)
 
-    history = HistoricalRecords()
+    # The token says nothing about the session: the history leaves it out.
+    history = HistoricalRecords(excluded_fields=["submission_token"])
     objects = AssessmentQuerySet.as_manager()
 
     class Meta:
@@ -87,6 +94,10 @@ class Assessment(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(status__in=["draft", "final"]), name="assessment_status_valid"
+            ),
+            # Per trainer and client, so that a token sent for anyone else never meets this one.
+            models.UniqueConstraint(
+                fields=["trainer", "client", "submission_token"], name="assessment_submitted_once"
             ),
         ]
 

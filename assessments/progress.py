@@ -4,6 +4,9 @@ page, the portal and the PDFs.
 Plain data (no request, no HTML) read as plain rows, not model instances: a client
 with dozens of sessions has hundreds of findings, and only a few columns of each are
 shown. Five queries at most, whatever the number of sessions or findings.
+
+One report covers at most MAX_SESSIONS sessions, the latest of its period, so that no page
+or PDF grows with a client's whole history; it says how many earlier ones it leaves out.
 """
 
 from collections import defaultdict
@@ -11,11 +14,17 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from django.db.models import QuerySet
+from django.db.models import Count, Min, QuerySet, Window
 
 from assessments.models import Assessment, MuscleFinding, PatternFinding, Severity
 from clients.models import Client
 from imbalances.models import Muscle, Pattern, Role
+
+# The most sessions one progress report shows: a year of weekly sessions. The latest ones
+# of the period are shown; a period that ends earlier shows the ones before them.
+MAX_SESSIONS = 52
+# The columns of an assessment that a session reads, in the order `_sessions` unpacks them.
+SESSION_COLUMNS = ("pk", "session_date", "status", "pain_score", "notes")
 
 
 class Change(StrEnum):
@@ -194,6 +203,10 @@ class MuscleProgress(Series):
 
 @dataclass(frozen=True)
 class ClientProgress:
+    """The latest sessions of the period (at most MAX_SESSIONS), oldest first, and what changed
+    over them. `sessions_in_period` counts every session of the period, shown or not, and
+    `earliest_in_period` is the date of its first."""
+
     client_id: int
     start: date | None
     end: date | None
@@ -201,10 +214,17 @@ class ClientProgress:
     patterns: list[PatternProgress]
     muscles: list[MuscleProgress]
     pain: Series | None
+    sessions_in_period: int
+    earliest_in_period: date | None
+
+    @property
+    def left_out(self) -> int:
+        """How many earlier sessions of the period this progress does not cover."""
+        return self.sessions_in_period - len(self.sessions)
 
     @property
     def period_start(self) -> date | None:
-        return self.start or (self.sessions[0].session_date if self.sessions else None)
+        return self.start or self.earliest_in_period
 
     @property
     def period_end(self) -> date | None:
@@ -222,7 +242,8 @@ def client_progress(
     start: date | None = None,
     end: date | None = None,
 ) -> ClientProgress:
-    """The client's sessions in [start, end], oldest first, and what changed over them.
+    """The client's latest MAX_SESSIONS sessions in [start, end], oldest first, and what
+    changed over them. Five queries at most, however many sessions the period holds.
 
     Drafts count only when `include_drafts`: trainers may preview them, clients never do.
     The caller has already checked that the viewer may see this client.
@@ -230,7 +251,14 @@ def client_progress(
     assessments = Assessment.objects.filter(client=client).in_period(
         start=start, end=end, include_drafts=include_drafts
     )
-    sessions = read_sessions(assessments)
+    # The window functions count the whole period in the same query that reads its latest rows.
+    latest = list(
+        assessments.annotate(period_count=Window(Count("pk")), period_first=Window(Min("session_date")))
+        .order_by("-session_date", "-created_at", "-pk")
+        .values_list(*SESSION_COLUMNS, "period_count", "period_first")[:MAX_SESSIONS]
+    )
+    in_period, earliest = (latest[0][-2], latest[0][-1]) if latest else (0, None)
+    sessions = _sessions([row[:-2] for row in reversed(latest)])
     pain = [
         Point(session.session_date, session.is_draft, session.pain_score)
         for session in sessions
@@ -244,16 +272,20 @@ def client_progress(
         patterns=_patterns(sessions),
         muscles=_muscles(sessions),
         pain=Series(points=pain) if pain else None,
+        sessions_in_period=in_period,
+        earliest_in_period=earliest,
     )
 
 
 def read_sessions(assessments: QuerySet[Assessment]) -> list[Session]:
     """`assessments` as sessions with their findings, oldest first. Five queries at most."""
-    rows = list(
-        assessments.order_by("session_date", "created_at", "pk").values_list(
-            "pk", "session_date", "status", "pain_score", "notes"
-        )
+    return _sessions(
+        list(assessments.order_by("session_date", "created_at", "pk").values_list(*SESSION_COLUMNS))
     )
+
+
+def _sessions(rows: list[tuple]) -> list[Session]:
+    """Sessions from rows of SESSION_COLUMNS, in their order, with their findings: four queries at most."""
     ids = [row[0] for row in rows]
     if not ids:
         return []

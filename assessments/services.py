@@ -1,9 +1,12 @@
 """Writes to assessments. Each function is one transaction and records history with the user."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from uuid import UUID
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Model
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -22,6 +25,14 @@ class ConflictError(Exception):
 
 class LockedError(Exception):
     """The assessment is final and must be reopened before it can change."""
+
+
+class AlreadySubmittedError(Exception):
+    """This new-assessment form was saved before; `assessment` is what that first post created."""
+
+    def __init__(self, assessment: Assessment) -> None:
+        super().__init__(f"This form already created assessment {assessment.pk}.")
+        self.assessment = assessment
 
 
 @dataclass(frozen=True)
@@ -61,6 +72,7 @@ def assessment_save(
     expected_version: int | None,
     by,
     read_findings: tuple[list[PatternFinding], list[MuscleFinding]] | None = None,
+    submission_token: UUID | None = None,
 ) -> Assessment:
     """Create or update an assessment with exactly these findings, all or nothing.
 
@@ -68,13 +80,16 @@ def assessment_save(
     raises ConflictError when its version is no longer `expected_version`, and
     LockedError when it is final. The query count does not grow with the findings.
 
+    A new assessment stores its form's `submission_token`; when `by` already created one
+    for this client with that token, nothing is written and AlreadySubmittedError names it.
+
     `read_findings` are the assessment's rows as the caller read them earlier in this
     request, to save reading them again. That is safe because every change of findings
     claims a new version: the person editing saw `expected_version` before this request
     began, so if the claim succeeds nothing has changed since those rows were read.
     """
     now = timezone.now()
-    with transaction.atomic():
+    with _once_per_token(assessment, submission_token, by=by), transaction.atomic():
         for name in HEADER_FIELDS:
             if name in header:
                 setattr(assessment, name, header[name])
@@ -82,6 +97,7 @@ def assessment_save(
         if assessment.pk is None:
             assessment.trainer = by
             assessment.version = 1
+            assessment.submission_token = submission_token
             assessment._history_date = now
             assessment.save()
         else:
@@ -158,6 +174,28 @@ def assessment_reopen(*, assessment: Assessment, by) -> Assessment:
         assessment.finalised_at = None
         _save_with_reason(assessment, by=by, reason="Reopened", fields=["status", "finalised_at"])
     return assessment
+
+
+@contextmanager
+def _once_per_token(assessment: Assessment, token: UUID | None, *, by) -> Iterator[None]:
+    """Around the transaction that creates `assessment`: when the unique constraint refuses
+    its token, raise AlreadySubmittedError with the assessment that token created.
+
+    The constraint decides, not a read first: of two posts racing, the second waits for the
+    first to commit, then fails and finds what the first created. A query only then.
+    """
+    creating = assessment.pk is None
+    try:
+        yield
+    except IntegrityError:
+        earlier = None
+        if creating and token is not None:
+            earlier = Assessment.objects.filter(
+                trainer=by, client_id=assessment.client_id, submission_token=token
+            ).first()
+        if earlier is None:
+            raise
+        raise AlreadySubmittedError(earlier) from None
 
 
 def _claim_version(assessment: Assessment, expected_version: int | None) -> None:

@@ -92,6 +92,7 @@ def _run(args, size, database, server_env: dict[str, str]) -> int:
     from bench import pages, pdf, studio
 
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)  # rate-limit counters, as `make serve` makes
     if reuse:
         print("  reusing the studio generated earlier", flush=True)
     else:

@@ -9,6 +9,8 @@ from django.utils import timezone
 from clients.models import EARLIEST_BIRTH_DATE, Client, Screening
 
 CONSENT_LABEL = "The client consents to assessment and to our keeping their data"
+# Longer searches are cut short: no name is longer, and each word costs the query a filter.
+SEARCH_MAX_LENGTH = 100
 
 
 class DateInput(forms.DateInput):
@@ -17,6 +19,18 @@ class DateInput(forms.DateInput):
     def __init__(self, **kwargs) -> None:
         # ISO format, the only one a type="date" input shows.
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ClientSearchForm(forms.Form):
+    """The client list's search box (`?q=`).
+
+    Through a form because a CharField refuses a NUL, which PostgreSQL cannot compare.
+    """
+
+    q = forms.CharField(required=False)
+
+    def clean_q(self) -> str:
+        return self.cleaned_data["q"][:SEARCH_MAX_LENGTH]
 
 
 class ClientForm(forms.ModelForm):

@@ -10,6 +10,10 @@ from django.utils import timezone
 SCREENING_VALID_FOR = timedelta(days=365)
 # Nobody alive was born earlier; older dates are typing mistakes.
 EARLIEST_BIRTH_DATE = date(1900, 1, 1)
+# Long enough for any honest note; short enough that no post makes a page or a PDF unbounded.
+# Kept as varchar(n): the database refuses longer text and the form checks it without a query.
+GOALS_MAX_LENGTH = 2000
+HEALTH_NOTES_MAX_LENGTH = 4000
 
 
 def screening_due_before() -> date:
@@ -84,9 +88,11 @@ class Client(models.Model):
     email = models.EmailField(blank=True, help_text="Needed to invite the client to the portal.")
     phone = models.CharField(max_length=40, blank=True)
     date_of_birth = models.DateField(null=True, blank=True)
-    goals = models.TextField(blank=True)
-    health_notes = models.TextField(
-        blank=True, help_text="Injuries, conditions, medication. Never leaves this studio."
+    goals = models.CharField(blank=True, max_length=GOALS_MAX_LENGTH)
+    health_notes = models.CharField(
+        blank=True,
+        max_length=HEALTH_NOTES_MAX_LENGTH,
+        help_text="Injuries, conditions, medication. Never leaves this studio.",
     )
     consent_given_at = models.DateTimeField(
         null=True,
@@ -126,6 +132,10 @@ class Client(models.Model):
                 condition=Q(consent_given_at__isnull=False) | Q(consent_recorded_by__isnull=True),
                 name="client_consent_recorder_needs_date",
             ),
+        ]
+        permissions = [
+            ("export_client", "Can export all data about a client"),
+            ("erase_client", "Can erase a client and all data about them"),
         ]
 
     def __str__(self) -> str:

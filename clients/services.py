@@ -130,9 +130,9 @@ def _portal_account(client: Client) -> AbstractBaseUser:
 def portal_invite(*, client: Client, by: AbstractBaseUser) -> AbstractBaseUser:
     """Creates or reactivates the client's portal account and e-mails a set-password link.
 
-    Re-inviting someone who has not set a password yet (or was revoked) gives the account a
-    fresh unusable password, which kills every earlier link. Someone who already has a
-    password keeps it: the link lets them choose a new one.
+    Every invitation gives the account a fresh unusable password: the links' tokens cover
+    the password hash, so only the newest link works, and a client who had a password
+    chooses a new one through it (their sessions end with the old one).
     """
     with transaction.atomic():
         client = (
@@ -140,10 +140,8 @@ def portal_invite(*, client: Client, by: AbstractBaseUser) -> AbstractBaseUser:
             .select_related("portal_user", "trainer")
             .get(pk=client.pk)
         )
-        was_revoked = client.portal_user is not None and not client.portal_user.is_active
         user = _portal_account(client)
-        if user.pk is None or was_revoked or not user.has_usable_password():
-            user.set_unusable_password()
+        user.set_unusable_password()
         user.save()
         if client.portal_user_id != user.pk:
             client.portal_user = user

@@ -5,11 +5,10 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from imbalances.forms import SEARCH_MAX_LENGTH, CatalogueSearchForm
 from imbalances.links import slug_url_maker
 
 from .models import Muscle, Pattern, PatternMuscle, Region, Role
-
-MAX_QUERY_LENGTH = 100
 
 
 def _split_by_role(rows: list[PatternMuscle]) -> tuple[list[PatternMuscle], list[PatternMuscle]]:
@@ -19,7 +18,10 @@ def _split_by_role(rows: list[PatternMuscle]) -> tuple[list[PatternMuscle], list
 @login_not_required
 def index(request: HttpRequest) -> HttpResponse:
     """Regions with their patterns, every muscle, the glossary and an optional search (`?q=`)."""
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    search_form = CatalogueSearchForm(request.GET)
+    searching = search_form.is_valid()
+    # An invalid search (a NUL) shows its error by the box and searches nothing.
+    query = search_form.cleaned_data["q"] if searching else request.GET.get("q", "")[:SEARCH_MAX_LENGTH]
     regions = list(
         Region.objects.prefetch_related(
             Prefetch("patterns", queryset=Pattern.objects.order_by("display_order", "name"))
@@ -37,8 +39,9 @@ def index(request: HttpRequest) -> HttpResponse:
         "regions": regions,
         "muscles": muscles,
         "query": query,
+        "search_form": search_form,
     }
-    if query:
+    if searching and query:
         context["pattern_results"] = list(Pattern.objects.search(query).select_related("region"))
         context["muscle_results"] = list(Muscle.objects.search(query).order_by("name"))
     return render(request, "imbalances/catalogue_index.html", context)

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
 from reports.models import RenderedReport, ReportDownload
+from reports.services import rendered_reports_delete
+from security.admin import ClientAuditedChangeMixin
 
 
 @admin.register(ReportDownload)
-class ReportDownloadAdmin(admin.ModelAdmin):
+class ReportDownloadAdmin(ClientAuditedChangeMixin, admin.ModelAdmin):
     """A read-only log: who downloaded which report, and when."""
 
     list_display = ["downloaded_at", "user", "kind", "client", "assessment", "includes_drafts"]
@@ -20,7 +22,7 @@ class ReportDownloadAdmin(admin.ModelAdmin):
 
 
 @admin.register(RenderedReport)
-class RenderedReportAdmin(admin.ModelAdmin):
+class RenderedReportAdmin(ClientAuditedChangeMixin, admin.ModelAdmin):
     list_display = ["created_at", "kind", "client", "status", "byte_size", "render_seconds"]
     list_filter = ["kind", "status"]
     list_select_related = ["client"]
@@ -28,3 +30,10 @@ class RenderedReportAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    # A row deleted here takes its PDF from storage with it.
+    def delete_model(self, request, obj: RenderedReport) -> None:
+        rendered_reports_delete(reports=RenderedReport.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset) -> None:
+        rendered_reports_delete(reports=queryset)

@@ -132,7 +132,8 @@ def build_summary(assessment_id: int) -> SummaryReport:
 def build_progress(
     client_id: int, *, start: date | None = None, end: date | None = None, include_drafts: bool = False
 ) -> ProgressReport:
-    """A client's progress over their finalised assessments (and drafts when asked), oldest first.
+    """A client's progress over their finalised assessments (and drafts when asked), oldest first:
+    the latest `assessments.progress.MAX_SESSIONS` of the period, and how many earlier ones it leaves out.
 
     Six queries at most however many sessions; the caller has already checked access to the client.
     """

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.tasks import task_backends
 from django.tasks.backends.immediate import ImmediateBackend
 from django.utils import timezone
@@ -182,6 +183,27 @@ def rendered_report_request(*, request: ReportRequest, report: Report) -> Render
     if not already_queued:
         render_report_pdf.enqueue(**request.task_kwargs())
     return None
+
+
+def rendered_reports_delete(*, reports: QuerySet[RenderedReport]) -> None:
+    """Deletes these rows and, once the transaction has committed, their files.
+
+    Inside a caller's transaction the files go only if it commits, so a rollback keeps both.
+    """
+    with transaction.atomic():
+        # Locked, so a render finishing meanwhile cannot point a row at a file not listed here.
+        names = list(reports.select_for_update().exclude(file_name="").values_list("file_name", flat=True))
+        reports.delete()
+        transaction.on_commit(lambda: _storage_delete(names))
+
+
+def _storage_delete(names: list[str]) -> None:
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            # The rows are gone already; a file left behind is logged for the admin to remove.
+            logger.exception("Could not delete the rendered report file %s", name)
 
 
 def report_download_record(*, user, report: Report, rendered: RenderedReport) -> ReportDownload:

@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 
 from assessments.models import Assessment
 from clients.models import Client
@@ -13,6 +14,7 @@ from reports.forms import ProgressPeriodForm
 from reports.models import ReportKind
 from reports.pdf import pdf_filename
 from reports.services import ReportRequest, rendered_report_request, report_download_record
+from security.access import require_methods
 from security.audit import Action, audit
 
 HTML_TEMPLATES = {ReportKind.SUMMARY: "reports/summary.html", ReportKind.PROGRESS: "reports/progress.html"}
@@ -59,9 +61,25 @@ def _pdf_download(request: HttpRequest, report_request: ReportRequest) -> HttpRe
     return response
 
 
-def _assessment(request: HttpRequest, assessments: QuerySet[Assessment], pk: int) -> Assessment:
+def _assessment(assessments: QuerySet[Assessment], pk: int) -> Assessment:
     """One of `assessments` (the person's own), or 404."""
     return get_object_or_404(assessments.only("pk", "client_id"), pk=pk)
+
+
+def _trainer_assessment(request: HttpRequest, pk: int) -> Assessment:
+    return _assessment(Assessment.objects.for_trainer(request.user), pk)
+
+
+def _portal_assessment(request: HttpRequest, pk: int) -> Assessment:
+    return _assessment(Assessment.objects.for_portal_user(request.user), pk)
+
+
+def _trainer_client(request: HttpRequest, pk: int) -> Client:
+    return get_object_or_404(Client.objects.for_trainer(request.user).only("pk"), pk=pk)
+
+
+# Pages and PDFs are read with GET (HEAD for link checkers); nothing here changes data.
+READ = ("GET", "HEAD")
 
 
 def _progress_request(client_id: int, form: ProgressPeriodForm) -> ReportRequest:
@@ -77,8 +95,9 @@ def _progress_request(client_id: int, form: ProgressPeriodForm) -> ReportRequest
 
 
 @trainer_required
+@require_methods(*READ, lookup=_trainer_assessment)
 def summary(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = _assessment(request, Assessment.objects.for_trainer(request.user), pk)
+    assessment = _trainer_assessment(request, pk)
     return _report_page(
         request,
         ReportRequest(kind=ReportKind.SUMMARY, object_id=assessment.pk),
@@ -88,14 +107,16 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @trainer_required
+@require_methods(*READ, lookup=_trainer_assessment)
 def summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = _assessment(request, Assessment.objects.for_trainer(request.user), pk)
+    assessment = _trainer_assessment(request, pk)
     return _pdf_download(request, ReportRequest(kind=ReportKind.SUMMARY, object_id=assessment.pk))
 
 
 @trainer_required
+@require_methods(*READ, lookup=_trainer_client)
 def progress(request: HttpRequest, pk: int) -> HttpResponse:
-    client = get_object_or_404(Client.objects.for_trainer(request.user).only("pk"), pk=pk)
+    client = _trainer_client(request, pk)
     form = ProgressPeriodForm(request.GET or None)
     return _report_page(
         request,
@@ -107,8 +128,9 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @trainer_required
+@require_methods(*READ, lookup=_trainer_client)
 def progress_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    client = get_object_or_404(Client.objects.for_trainer(request.user).only("pk"), pk=pk)
+    client = _trainer_client(request, pk)
     form = ProgressPeriodForm(request.GET or None)
     if form.is_bound and not form.is_valid():
         return HttpResponseBadRequest("Invalid report period.")
@@ -116,8 +138,9 @@ def progress_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @portal_client_required
+@require_methods(*READ, lookup=_portal_assessment)
 def portal_summary(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = _assessment(request, Assessment.objects.for_portal_user(request.user), pk)
+    assessment = _portal_assessment(request, pk)
     return _report_page(
         request,
         ReportRequest(kind=ReportKind.SUMMARY, object_id=assessment.pk),
@@ -126,13 +149,15 @@ def portal_summary(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @portal_client_required
+@require_methods(*READ, lookup=_portal_assessment)
 def portal_summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = _assessment(request, Assessment.objects.for_portal_user(request.user), pk)
+    assessment = _portal_assessment(request, pk)
     return _pdf_download(request, ReportRequest(kind=ReportKind.SUMMARY, object_id=assessment.pk))
 
 
 # A client's progress report covers their finalised assessments only, never drafts.
 @portal_client_required
+@require_safe
 def portal_progress(request: HttpRequest) -> HttpResponse:
     client = request.user.client_profile
     return _report_page(
@@ -143,6 +168,7 @@ def portal_progress(request: HttpRequest) -> HttpResponse:
 
 
 @portal_client_required
+@require_safe
 def portal_progress_pdf(request: HttpRequest) -> HttpResponse:
     client = request.user.client_profile
     return _pdf_download(request, ReportRequest(kind=ReportKind.PROGRESS, object_id=client.pk))

@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from clients.models import Client
-from security.audit import audit
+from security.audit import Action, audit
 from security.models import AuditEvent
 
 
@@ -18,6 +18,23 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class ClientAuditedChangeMixin:
+    """For the admin of a model whose rows name a client: each change page shown is
+    audited as a view of that client."""
+
+    def audited_client_id(self, obj) -> int:
+        return obj.client_id
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        # Shown only when the row exists and the user may see it: a missing id redirects
+        # to the index, a missing right raises PermissionDenied before this line.
+        if response.status_code == 200:
+            obj = response.context_data["original"]
+            audit(request, client_id=self.audited_client_id(obj), action=Action.VIEW)
+        return response
 
 
 @admin.register(AuditEvent)
@@ -35,35 +52,48 @@ class AuditEventAdmin(ReadOnlyAdmin):
     date_hierarchy = "at"
 
 
-class ClientPrivacyAdmin(ReadOnlyAdmin):
+class ClientPrivacyAdmin(ClientAuditedChangeMixin, ReadOnlyAdmin):
     """Read-only list of clients for the admin, to answer a client's request about their data.
 
-    Shows no health data itself: the links lead to the export and the erasure pages.
-    Deleting here would skip the erasure's history, files and accounts.
+    Shows no health data itself: the links lead to the export and the erasure pages, each
+    shown only to those with the right it needs. Deleting here would skip the erasure's
+    history, files and accounts.
     """
 
-    list_display = ["__str__", "trainer", "is_archived", "created_at", "privacy_links"]
+    list_display = ["__str__", "trainer", "is_archived", "created_at"]
     list_filter = ["is_archived", ("trainer", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["first_name", "last_name"]
     list_select_related = ["trainer"]
-    fields = ["first_name", "last_name", "trainer", "is_archived", "created_at", "privacy_links"]
+    fields = ["first_name", "last_name", "trainer", "is_archived", "created_at"]
     readonly_fields = fields
     actions = None
+    # Each link column and the permission its page asks for.
+    privacy_links = {"export_link": "clients.export_client", "erase_link": "clients.erase_client"}
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        # Shown only when the client exists; a missing id redirects to the index.
-        if response.status_code == 200:
-            audit(request, client_id=int(object_id))
-        return response
+    def _privacy_links_for(self, request) -> list[str]:
+        return [name for name, permission in self.privacy_links.items() if request.user.has_perm(permission)]
 
-    @admin.display(description="Client's data")
-    def privacy_links(self, client: Client) -> str:
-        return format_html(
-            '<a href="{}">Download all data</a> · <a href="{}">Erase client</a>',
-            reverse("security:client_export", kwargs={"client_pk": client.pk}),
-            reverse("security:client_erase", kwargs={"client_pk": client.pk}),
-        )
+    def get_list_display(self, request) -> list[str]:
+        return [*self.list_display, *self._privacy_links_for(request)]
+
+    def get_fields(self, request, obj=None) -> list[str]:
+        return [*self.fields, *self._privacy_links_for(request)]
+
+    def get_readonly_fields(self, request, obj=None) -> list[str]:
+        return self.get_fields(request, obj)
+
+    def audited_client_id(self, obj: Client) -> int:
+        return obj.pk
+
+    @admin.display(description="Export")
+    def export_link(self, client: Client) -> str:
+        url = reverse("security:client_export", kwargs={"client_pk": client.pk})
+        return format_html('<a href="{}">Download all data</a>', url)
+
+    @admin.display(description="Erasure")
+    def erase_link(self, client: Client) -> str:
+        url = reverse("security:client_erase", kwargs={"client_pk": client.pk})
+        return format_html('<a href="{}">Erase client</a>', url)
 
 
 # The clients app may one day register its own admin; then it gets these links from there.

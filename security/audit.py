@@ -7,6 +7,7 @@ client, and a view only reaches its `audit()` call when it did not refuse the re
 
 from django.http import HttpRequest
 
+from security.lockout import client_address
 from security.models import AuditEvent
 
 Action = AuditEvent.Action
@@ -25,5 +26,5 @@ def audit(request: HttpRequest, *, client_id: int, action: str | None = None) ->
         action=action,
         url_name=(match.view_name if match else "")[:80],
         path=request.path[:300],
-        ip_address=request.META.get("REMOTE_ADDR") or None,
+        ip_address=client_address(request),
     )

@@ -5,15 +5,17 @@ the PDFs come from the reports app's own builders and renderer, from its cache w
 the same report was rendered before.
 """
 
-import io
 import json
 import zipfile
+from collections.abc import Iterator
 from datetime import date
-from typing import Any
+from typing import IO, Any
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Model, Prefetch
+from django.db.models import Model, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -207,11 +209,89 @@ def _portal_account(client: Client) -> dict[str, Any] | None:
     }
 
 
+def login_names(client: Client) -> set[str]:
+    """The names the client's sign-in records are kept under: the e-mail they were invited
+    at, and their portal account's username and e-mail."""
+    names = {client.email}
+    if client.portal_user is not None:
+        names |= {client.portal_user.get_username(), client.portal_user.email}
+    return names - {""}
+
+
+def login_record_querysets(client: Client) -> dict[str, QuerySet]:
+    """The client's sign-in records (django-axes) and the admin log of their portal account.
+
+    The export shows exactly these rows and erasure deletes exactly these, so a record
+    about someone else is in neither.
+    """
+    by_name = Q(pk__in=[])
+    for name in login_names(client):
+        by_name |= Q(username__iexact=name)
+    return {
+        "sign_in": AccessLog.objects.filter(by_name),
+        "failed_attempts": AccessAttempt.objects.filter(by_name),
+        "failure": AccessFailureLog.objects.filter(by_name),
+        "admin_log": LogEntry.objects.filter(user_id=client.portal_user_id)
+        if client.portal_user_id
+        else LogEntry.objects.none(),
+    }
+
+
+def _access(record: AccessLog | AccessAttempt | AccessFailureLog, kind: str) -> dict[str, Any]:
+    return {
+        "record": kind,
+        "at": record.attempt_time,
+        "username": record.username,
+        "ip_address": record.ip_address,
+        "user_agent": record.user_agent,
+        "path": record.path_info,
+    }
+
+
+def _login_records(records: dict[str, QuerySet]) -> list[dict[str, Any]]:
+    rows = [
+        {**_access(log, "signed in"), "signed_out_at": log.logout_time}
+        for log in records["sign_in"].order_by("attempt_time")
+    ]
+    rows += [
+        {**_access(failure, "failed sign-in"), "locked_out": failure.locked_out}
+        for failure in records["failure"].order_by("attempt_time")
+    ]
+    # What django-axes keeps to count failures towards a lockout (passwords masked).
+    rows += [
+        {
+            **_access(attempt, "failed sign-ins counted towards a lockout"),
+            "failures": attempt.failures_since_start,
+            "get_data": attempt.get_data,
+            "post_data": attempt.post_data,
+        }
+        for attempt in records["failed_attempts"].order_by("attempt_time")
+    ]
+    return sorted(rows, key=lambda row: row["at"])
+
+
+ADMIN_ACTIONS = {ADDITION: "added", CHANGE: "changed", DELETION: "deleted"}
+
+
+def _admin_log(records: dict[str, QuerySet]) -> list[dict[str, Any]]:
+    return [
+        {
+            "at": entry.action_time,
+            "action": ADMIN_ACTIONS.get(entry.action_flag, ""),
+            "object_type": str(entry.content_type) if entry.content_type else None,
+            "object": entry.object_repr,
+            "message": entry.get_change_message(),
+        }
+        for entry in records["admin_log"].select_related("content_type").order_by("action_time")
+    ]
+
+
 def export_document(client: Client, assessments: list[Assessment] | None = None) -> dict[str, Any]:
     """The JSON-ready export of one client. A fixed number of queries."""
     client = Client.objects.select_related("trainer", "consent_recorded_by", "portal_user").get(pk=client.pk)
     if assessments is None:
         assessments = _assessments(client)
+    logins = login_record_querysets(client)
     return {
         "format": EXPORT_FORMAT,
         "version": EXPORT_VERSION,
@@ -223,6 +303,8 @@ def export_document(client: Client, assessments: list[Assessment] | None = None)
         "report_downloads": _report_downloads(client),
         "audit_events": _audit_events(client),
         "portal_account": _portal_account(client),
+        "login_records": _login_records(logins),
+        "admin_log": _admin_log(logins),
     }
 
 
@@ -235,20 +317,21 @@ def _pdf_bytes(report) -> bytes:
     return render_pdf(report)
 
 
-def export_pdfs(client: Client, assessments: list[Assessment]) -> dict[str, bytes]:
-    """File name -> PDF: the summary of every finalised session and the progress report."""
-    pdfs: dict[str, bytes] = {}
+def export_pdfs(client: Client, assessments: list[Assessment]) -> Iterator[tuple[str, bytes]]:
+    """(file name, PDF), one at a time: the summary of every finalised session, then the
+    progress report. Queries and may render for each session: for a task, not a request."""
+    names: set[str] = set()
     final = [a for a in assessments if a.is_final]
     for assessment in final:
         report = build_summary(assessment.pk)
         name = pdf_filename(report)
-        if name in pdfs:  # two sessions on one day
+        if name in names:  # two sessions on one day
             name = name.removesuffix(".pdf") + f"-{assessment.pk}.pdf"
-        pdfs[name] = _pdf_bytes(report)
+        names.add(name)
+        yield name, _pdf_bytes(report)
     if final:
         progress = build_progress(client.pk)
-        pdfs[pdf_filename(progress)] = _pdf_bytes(progress)
-    return pdfs
+        yield pdf_filename(progress), _pdf_bytes(progress)
 
 
 def export_filename(client: Client, on: date | None = None) -> str:
@@ -257,14 +340,14 @@ def export_filename(client: Client, on: date | None = None) -> str:
     return f"{slugify(client.full_name) or 'client'}-data-{day:%Y-%m-%d}.zip"
 
 
-def export_zip(client: Client) -> bytes:
+def export_zip(client: Client, out: IO[bytes]) -> None:
+    """Writes the zip of data.json and reports/*.pdf into `out`, a PDF at a time, so memory
+    stays bounded however many sessions the client has."""
     assessments = _assessments(client)
     document = export_document(client, assessments)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(
             "data.json", json.dumps(document, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
         )
-        for name, pdf in export_pdfs(client, assessments).items():
+        for name, pdf in export_pdfs(client, assessments):
             archive.writestr(f"reports/{name}", pdf)
-    return buffer.getvalue()

@@ -1,35 +1,109 @@
 """A client's rights over their data: a copy of all of it, and its erasure."""
 
 import logging
+import secrets
+import tempfile
 
-from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
+from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Model, Q
+from django.db.models import Model, Q, QuerySet
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from assessments.models import Assessment, MuscleFinding, PatternFinding
 from clients.models import Client, Screening
 from clients.services import user_sessions_end
 from reports.models import RenderedReport, ReportDownload, ReportKind
-from security.export import export_zip, historical_assessment_ids, history_querysets
-from security.models import AuditEvent
+from reports.services import rendered_reports_delete
+from security.export import (
+    export_zip,
+    historical_assessment_ids,
+    history_querysets,
+    login_names,
+    login_record_querysets,
+)
+from security.models import AuditEvent, ClientExport
 
 logger = logging.getLogger(__name__)
 
 ERASE_URL_NAME = "security:client_erase"
 
 
-def client_export(*, client: Client, by: AbstractBaseUser) -> bytes:
-    """A zip of data.json (everything held about the client) and their report PDFs.
+def client_export_request(*, client: Client, by: AbstractBaseUser) -> ClientExport:
+    """Queues the building of a zip of everything held about the client; returns the export.
 
-    Renders PDFs that are not in the cache, so it may take seconds. The request that
-    asks for it is recorded in the audit trail as an export by the audit middleware.
+    While one is being prepared, that one is returned and nothing more is queued, so
+    repeated clicks cost one build. With the immediate task backend (development and
+    tests) the zip is built before this returns.
     """
-    return export_zip(client)
+    # security.tasks imports this module for the build it runs.
+    from security.tasks import build_client_export
+
+    with transaction.atomic():
+        # Locked, so two requests at once cannot both find nothing in progress.
+        _lock_client(client.pk)
+        preparing = ClientExport.objects.in_progress().filter(client=client).first()
+        if preparing is not None:
+            return preparing
+        # Downloads no longer offered would otherwise stay in storage for good.
+        _exports_delete(
+            ClientExport.objects.filter(client=client).exclude(pk__in=ClientExport.objects.offered())
+        )
+        export = ClientExport.objects.create(client=client, requested_by=by)
+    build_client_export.enqueue(export_id=export.pk)
+    export.refresh_from_db()
+    return export
+
+
+def _lock_client(client_id: int) -> bool:
+    """Locks the client's row until the transaction ends (as erasure does); False when it is gone."""
+    return Client.objects.select_for_update().filter(pk=client_id).exists()
+
+
+def _export_file_name(export: ClientExport) -> str:
+    # Unguessable, and under the client's id so that a stray file can be traced to them.
+    return f"exports/{export.client_id}/{secrets.token_urlsafe(16)}.zip"
+
+
+def client_export_build(*, export_id: int) -> ClientExport | None:
+    """Builds the export's zip into storage and marks it ready. None when it (or its client) is gone.
+
+    Renders the PDFs not stored yet: for a task, not a request. On an error the export is
+    marked failed and the error raised again, for the task backend to record.
+    """
+    export = ClientExport.objects.select_related("client__portal_user").filter(pk=export_id).first()
+    if export is None:
+        return None
+    ClientExport.objects.filter(pk=export.pk).update(status=ClientExport.Status.RUNNING)
+    try:
+        with tempfile.TemporaryFile() as spool:
+            export_zip(export.client, spool)
+            size = spool.tell()
+            spool.seek(0)
+            name = default_storage.save(_export_file_name(export), File(spool))
+    except Client.DoesNotExist:
+        return None  # erased while it was being built
+    except Exception:
+        ClientExport.objects.filter(pk=export.pk).update(
+            status=ClientExport.Status.FAILED, finished_at=timezone.now()
+        )
+        raise
+    with transaction.atomic():
+        # Erasure locks the client first: either it finds this file named on the export,
+        # or this finds the export gone and removes the file itself.
+        _lock_client(export.client_id)
+        marked = ClientExport.objects.filter(pk=export.pk).update(
+            status=ClientExport.Status.READY, file_name=name, byte_size=size, finished_at=timezone.now()
+        )
+    if not marked:
+        default_storage.delete(name)
+        return None
+    export.refresh_from_db()
+    return export
 
 
 def _ids(model: type[Model], **filters) -> set[int]:
@@ -46,13 +120,20 @@ def _admin_log_condition(targets: dict[type[Model], set[int]]) -> Q:
     return condition
 
 
+def _exports_delete(exports: QuerySet[ClientExport]) -> None:
+    """Deletes the exports' rows now and their files once the transaction commits."""
+    names = list(exports.exclude(file_name="").values_list("file_name", flat=True))
+    exports.delete()
+    transaction.on_commit(lambda: _delete_files(names))
+
+
 def _delete_files(names: list[str]) -> None:
     for name in names:
         try:
             default_storage.delete(name)
         except OSError:
             # The rows are gone already; a file left behind is logged for the admin to remove.
-            logger.exception("Could not delete an erased client's report file %s", name)
+            logger.exception("Could not delete an erased client's file %s", name)
 
 
 def client_erase(*, client: Client, by: AbstractBaseUser) -> None:
@@ -82,52 +163,51 @@ def client_erase(*, client: Client, by: AbstractBaseUser) -> None:
         }
         if portal_user is not None:
             admin_log_targets[type(portal_user)] = {portal_user.pk}
-        file_names = list(
-            RenderedReport.objects.filter(client=client)
-            .exclude(file_name="")
-            .values_list("file_name", flat=True)
-        )
+        export_ids = _ids(ClientExport, client=client)
+        login_records = login_record_querysets(client)
 
         ReportDownload.objects.filter(client=client).delete()
-        RenderedReport.objects.filter(client=client).delete()
+        rendered_reports_delete(reports=RenderedReport.objects.filter(client=client))
+        _exports_delete(ClientExport.objects.filter(client=client))
         # Findings cascade. Deleting writes "-" history rows, removed just below with the rest.
         Assessment.objects.filter(client=client).delete()
         for queryset in history.values():
             queryset.delete()
-        _delete_task_results(client_id=client.pk, assessment_ids=assessment_ids)
-        log_condition = _admin_log_condition(admin_log_targets)
-        if portal_user is not None:
-            log_condition |= Q(user=portal_user)
-        LogEntry.objects.filter(log_condition).delete()
+        _delete_task_results(
+            client_id=client.pk,
+            assessment_ids=assessment_ids,
+            export_ids=export_ids,
+            emails=login_names(client),
+        )
+        LogEntry.objects.filter(_admin_log_condition(admin_log_targets)).delete()
+        # What the export lists as their sign-ins and their own admin log.
+        for queryset in login_records.values():
+            queryset.delete()
         # Screenings and audit events cascade with the client.
         client.delete()
         if portal_user is not None:
-            _delete_account(portal_user, client_email=client.email)
+            # Their sessions end; their downloads cascade.
+            user_sessions_end(user=portal_user)
+            portal_user.delete()
 
         AuditEvent.objects.create(
             user=by, client=None, action=AuditEvent.Action.CHANGE, url_name=ERASE_URL_NAME, path=""
         )
-        transaction.on_commit(lambda: _delete_files(file_names))
 
 
-def _delete_task_results(*, client_id: int, assessment_ids: set[int]) -> None:
-    """Queued or finished report renders name the client or their assessments by id."""
+def _delete_task_results(
+    *, client_id: int, assessment_ids: set[int], export_ids: set[int], emails: set[str]
+) -> None:
+    """Queued or finished tasks name the client, their assessments or exports by id, or their e-mail."""
     kwargs = "args_kwargs__kwargs__"
+    renders = Q(**{f"{kwargs}kind": ReportKind.PROGRESS, f"{kwargs}object_id": client_id}) | Q(
+        **{f"{kwargs}kind": ReportKind.SUMMARY, f"{kwargs}object_id__in": list(assessment_ids)}
+    )
+    resets = Q(pk__in=[])
+    for email in emails:
+        resets |= Q(**{f"{kwargs}email__iexact": email})
     DBTaskResult.objects.filter(
-        Q(**{f"{kwargs}kind": ReportKind.PROGRESS, f"{kwargs}object_id": client_id})
-        | Q(**{f"{kwargs}kind": ReportKind.SUMMARY, f"{kwargs}object_id__in": list(assessment_ids)}),
-        task_path__endswith=".render_report_pdf",
+        Q(renders, task_path__endswith=".render_report_pdf")
+        | Q(**{f"{kwargs}export_id__in": list(export_ids)}, task_path__endswith=".build_client_export")
+        | Q(resets, task_path__endswith=".password_reset_send")
     ).delete()
-
-
-def _delete_account(user: AbstractBaseUser, *, client_email: str) -> None:
-    """The portal account, its sessions and the sign-in records kept under its name."""
-    user_sessions_end(user=user)
-    names = {user.get_username(), user.email, client_email} - {""}
-    by_name = Q(pk__in=[])
-    for name in names:
-        by_name |= Q(username__iexact=name)
-    for model in (AccessAttempt, AccessLog, AccessFailureLog):
-        model.objects.filter(by_name).delete()
-    # Its downloads and admin log rows cascade.
-    user.delete()

@@ -1,72 +1,115 @@
+from datetime import timedelta
+
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.utils import timezone
 
 from clients.models import Client
 from clients.roles import is_trainer
+from security.access import require_methods
 from security.audit import Action, audit
 from security.export import export_filename
 from security.forms import ClientEraseForm
-from security.services import client_erase, client_export
+from security.models import ClientExport
+from security.services import client_erase, client_export_request
 
-# At most this many reset requests per address and per e-mail in the window.
-RESET_LIMIT = 5
-RESET_WINDOW_SECONDS = 3600
-
-
-def _over_limit(key: str) -> bool:
-    """Counts one attempt under `key`; true once the window's limit is passed."""
-    cache.add(key, 0, RESET_WINDOW_SECONDS)
-    try:
-        return cache.incr(key) > RESET_LIMIT
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, RESET_WINDOW_SECONDS)
-        return False
+EXPORT_PERMISSION = "clients.export_client"
+ERASE_PERMISSION = "clients.erase_client"
+# The export page lists this many of the client's latest exports (of the last day).
+EXPORTS_SHOWN = 5
+# While an export is being prepared the page asks again this often, for this long at most.
+POLL_EVERY_SECONDS = 5
+POLL_FOR = timedelta(minutes=5)
 
 
-class RateLimitedPasswordResetView(auth_views.PasswordResetView):
-    """Django's password reset, refusing floods from one address or at one e-mail."""
-
-    def form_valid(self, form) -> HttpResponse:
-        request: HttpRequest = self.request
-        address = request.META.get("REMOTE_ADDR", "unknown")
-        email = form.cleaned_data["email"].strip().lower()
-        by_address = _over_limit(f"password-reset:ip:{address}")
-        by_email = _over_limit(f"password-reset:email:{email}")
-        if by_address or by_email:
-            messages.error(request, "Too many password reset requests. Please wait an hour and try again.")
-            return self.render_to_response(self.get_context_data(form=form), status=429)
-        return super().form_valid(form)
-
-
-def _client_for(request: HttpRequest, client_pk: int) -> Client:
-    """A trainer reaches their own clients (another's is a 404), an admin any; others get 403."""
+def _client_for(request: HttpRequest, client_pk: int, permission: str) -> Client:
+    """A trainer reaches their own clients (another's is a 404); staff reach any client only
+    with `permission` (say "clients.export_client"), which superusers hold; others get 403."""
     user = request.user
     if is_trainer(user):
         return get_object_or_404(Client.objects.for_trainer(user), pk=client_pk)
-    if user.is_active and user.is_staff:
+    if user.is_active and user.is_staff and user.has_perm(permission):
         return get_object_or_404(Client, pk=client_pk)
     raise PermissionDenied
 
 
-@require_http_methods(["GET"])
+def _export_client(request: HttpRequest, client_pk: int) -> Client:
+    return _client_for(request, client_pk, EXPORT_PERMISSION)
+
+
+def _erase_client(request: HttpRequest, client_pk: int) -> Client:
+    return _client_for(request, client_pk, ERASE_PERMISSION)
+
+
+def _ready_export(request: HttpRequest, client_pk: int, export_pk: int) -> ClientExport:
+    """A ready export of a client this person may export, still offered; else 404 (or 403)."""
+    client = _export_client(request, client_pk)
+    return get_object_or_404(
+        ClientExport.objects.offered().select_related("client"),
+        pk=export_pk,
+        client=client,
+        status=ClientExport.Status.READY,
+    )
+
+
+@require_methods("GET", "HEAD", "POST", lookup=_export_client)
 def client_export_view(request: HttpRequest, client_pk: int) -> HttpResponse:
-    client = _client_for(request, client_pk)
-    data = client_export(client=client, by=request.user)
+    """The client's recent exports and a button to prepare one; a task builds it.
+
+    While one is being prepared the page polls (htmx) for POLL_FOR at most, then asks
+    to be reloaded later.
+    """
+    client = _export_client(request, client_pk)
+    if request.method == "POST":
+        client_export_request(client=client, by=request.user)
+        audit(request, client_id=client.pk)
+        return redirect("security:client_export", client_pk=client.pk)
+    exports = list(
+        ClientExport.objects.offered().filter(client=client).select_related("requested_by")[:EXPORTS_SHOWN]
+    )
+    poll_since = timezone.now() - POLL_FOR
+    audit(request, client_id=client.pk)
+    is_htmx = request.headers.get("HX-Request") == "true"
+    return render(
+        request,
+        "security/client_export.html#exports" if is_htmx else "security/client_export.html",
+        {
+            "client": client,
+            "exports": exports,
+            "latest": exports[0] if exports else None,
+            "preparing": any(export.is_preparing for export in exports),
+            "poll": any(export.is_preparing and export.requested_at > poll_since for export in exports),
+            "poll_seconds": POLL_EVERY_SECONDS,
+        },
+    )
+
+
+@require_methods("GET", "HEAD", lookup=_ready_export)
+def client_export_download(request: HttpRequest, client_pk: int, export_pk: int) -> HttpResponse:
+    """A ready export's zip, from storage, to the people who may export the client."""
+    export = _ready_export(request, client_pk, export_pk)
+    client = export.client
+    try:
+        file = default_storage.open(export.file_name, "rb")
+    except OSError:
+        raise Http404("This download is no longer kept. Prepare a new one.") from None
     audit(request, client_id=client.pk, action=Action.EXPORT)
-    response = HttpResponse(data, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{export_filename(client)}"'
+    response = FileResponse(
+        file,
+        as_attachment=True,
+        filename=export_filename(client, on=timezone.localdate(export.requested_at)),
+        content_type="application/zip",
+    )
     response["Cache-Control"] = "no-store"
     return response
 
 
-@require_http_methods(["GET", "POST"])
+@require_methods("GET", "HEAD", "POST", lookup=_erase_client)
 def client_erase_view(request: HttpRequest, client_pk: int) -> HttpResponse:
-    client = _client_for(request, client_pk)
+    client = _erase_client(request, client_pk)
     form = ClientEraseForm(request.POST or None, expected_name=client.full_name)
     if request.method == "POST" and form.is_valid():
         name = client.full_name

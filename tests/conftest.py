@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
 
 from clients.roles import TRAINERS_GROUP
 from tests import factories
@@ -36,8 +37,11 @@ def django_db_setup(django_db_setup):
             type(connection)._test_serialized_contents = contents
 
 
+DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+
+
 @pytest.fixture(autouse=True)
-def _test_settings(settings, tmp_path):
+def _test_settings(request, settings, tmp_path):
     """Every override the suite needs, in one place (Django swaps in the locmem mailer)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
@@ -47,9 +51,16 @@ def _test_settings(settings, tmp_path):
     }
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SITE_URL = "https://studio.example.com"
-    # Rate-limit counters live in the cache: each test starts with none.
+    # Rate-limit counters live in the cache: each test starts with none. The default cache
+    # is a database table, which only a test that may use the database can empty.
+    uses_database = request.node.get_closest_marker("django_db") or DATABASE_FIXTURES & set(
+        request.fixturenames
+    )
+    if uses_database:
+        request.getfixturevalue("db")
     for cache in caches.all():
-        cache.clear()
+        if uses_database or not isinstance(cache, DatabaseCache):
+            cache.clear()
 
 
 @pytest.fixture

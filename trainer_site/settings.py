@@ -99,8 +99,12 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Rate-limit counters live here, so every process must see the same cache: the database's
+# table (`manage.py createcachetable`) unless CACHE_URL names another shared one. Past
+# MAX_ENTRIES the table drops a third of its entries, live counters among them: room for
+# thousands of counted requests an hour before a flood could wipe anyone's count.
 CACHES = {
-    "default": env.cache("CACHE_URL", default="locmemcache://"),
+    "default": env.cache("CACHE_URL", default="dbcache://django_cache?max_entries=10000"),
 }
 
 # Accounts
@@ -139,6 +143,14 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "security.lockout.username_for_lockout"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Failures are rows in the database, so every process counts the same ones.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# The client's address for lockouts and rate limits. No header is trusted unless the app
+# sits behind this many reverse proxies, each appending the address it received a request
+# from to CLIENT_IP_HEADER (see security.lockout.client_address).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+CLIENT_IP_HEADER = "HTTP_" + env.str("CLIENT_IP_HEADER", default="X-Forwarded-For").upper().replace("-", "_")
+AXES_CLIENT_IP_CALLABLE = "security.lockout.client_address"
 
 # Security headers. HTTPS turns on everything that needs TLS in front of the app.
 HTTPS = env.bool("HTTPS", default=False)

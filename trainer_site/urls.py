@@ -2,11 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from clients.views import home
-from security.views import RateLimitedPasswordResetView
+from security.passwords import LimitedPasswordChangeView, RateLimitedPasswordResetView
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("accounts/password_reset/", RateLimitedPasswordResetView.as_view(), name="password_reset"),
+    path("accounts/password_change/", LimitedPasswordChangeView.as_view(), name="password_change"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("catalogue/", include("imbalances.urls")),

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
+from uuid import UUID
 
 from django.utils.datastructures import MultiValueDict
 
@@ -130,6 +131,10 @@ class AssessmentForm:
 
     def expected_version(self) -> int | None:
         return self.header.cleaned_data.get("version")
+
+    def submission_token(self) -> UUID | None:
+        """The new-assessment form's token; None on an edit form or a post without one."""
+        return self.header.cleaned_data.get("submission_token")
 
     def pattern_findings(self) -> list[PatternFindingData]:
         return [f for block in self.blocks if (f := block.pattern_finding()) is not None]

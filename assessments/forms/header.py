@@ -1,5 +1,7 @@
 """The assessment's own fields: session date, pain score, notes and the version it was built from."""
 
+import uuid
+
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
@@ -22,6 +24,8 @@ class AssessmentHeaderForm(forms.ModelForm):
     )
     # The version the page was built from; a save from an older one is refused.
     version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    # A new assessment's form carries a random token, so that posting it twice saves it once.
+    submission_token = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = Assessment
@@ -37,6 +41,10 @@ class AssessmentHeaderForm(forms.ModelForm):
         if not self.instance.pk and not self.instance.session_date:
             # The instance's empty date would win over a field initial: set the form's.
             self.initial["session_date"] = timezone.localdate()
+        if self.instance.pk:
+            del self.fields["submission_token"]
+        else:
+            self.initial["submission_token"] = uuid.uuid4()
         self.fields["session_date"].widget.attrs["max"] = timezone.localdate().isoformat()
         # The page's <form> also holds the pattern blocks, so crispy renders the fields only.
         self.helper = FormHelper()

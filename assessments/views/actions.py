@@ -5,12 +5,12 @@ from collections import defaultdict
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
 
 from assessments.history import assessment_history
 from assessments.models import Assessment
 from assessments.services import ConflictError, LockedError, assessment_finalise, assessment_reopen
 from clients.roles import trainer_required
+from security.access import require_methods
 from security.audit import audit
 
 
@@ -22,6 +22,7 @@ def _get(request: HttpRequest, pk: int) -> Assessment:
 
 
 @trainer_required
+@require_methods("GET", "HEAD", lookup=_get)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _get(request, pk)
     pattern_findings = list(assessment.pattern_findings.select_related("pattern__region"))
@@ -44,7 +45,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @trainer_required
-@require_POST
+@require_methods("POST", lookup=_get)
 def finalise(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _get(request, pk)
     version = request.POST.get("version")
@@ -65,7 +66,7 @@ def finalise(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @trainer_required
-@require_POST
+@require_methods("POST", lookup=_get)
 def reopen(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _get(request, pk)
     try:
@@ -79,6 +80,7 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @trainer_required
+@require_methods("GET", "HEAD", lookup=_get)
 def history(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _get(request, pk)
     audit(request, client_id=assessment.client_id)

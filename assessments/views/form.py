@@ -10,15 +10,31 @@ from django.views.decorators.http import require_GET
 from assessments.catalogue import form_pattern, form_patterns
 from assessments.forms import AssessmentForm, new_pattern_block
 from assessments.models import Assessment
-from assessments.services import ConflictError, LockedError, assessment_finalise, assessment_save
+from assessments.services import (
+    AlreadySubmittedError,
+    ConflictError,
+    LockedError,
+    assessment_finalise,
+    assessment_save,
+)
 from clients.models import Client, Screening
 from clients.roles import trainer_required
+from security.access import require_methods
 from security.audit import audit
 
 
+def _own_client(request: HttpRequest, client_pk: int) -> Client:
+    return get_object_or_404(Client.objects.for_trainer(request.user), pk=client_pk)
+
+
+def _own_assessment(request: HttpRequest, pk: int) -> Assessment:
+    return get_object_or_404(Assessment.objects.for_trainer(request.user).select_related("client"), pk=pk)
+
+
 @trainer_required
+@require_methods("GET", "HEAD", "POST", lookup=_own_client)
 def create(request: HttpRequest, client_pk: int) -> HttpResponse:
-    client = get_object_or_404(Client.objects.for_trainer(request.user), pk=client_pk)
+    client = _own_client(request, client_pk)
     if client.is_archived:
         messages.error(request, f"{client} is archived: restore the client before adding an assessment.")
         return redirect(client)
@@ -27,10 +43,9 @@ def create(request: HttpRequest, client_pk: int) -> HttpResponse:
 
 
 @trainer_required
+@require_methods("GET", "HEAD", "POST", lookup=_own_assessment)
 def update(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = get_object_or_404(
-        Assessment.objects.for_trainer(request.user).select_related("client"), pk=pk
-    )
+    assessment = _own_assessment(request, pk)
     if assessment.is_final:
         messages.error(request, "This assessment is final. Reopen it before making changes.")
         return redirect(assessment)
@@ -72,9 +87,17 @@ def _form_page(request: HttpRequest, *, assessment: Assessment, client: Client) 
                 expected_version=form.expected_version(),
                 by=request.user,
                 read_findings=form.saved_findings,
+                submission_token=form.submission_token(),
             )
             if "finalise" in request.POST:
                 assessment_finalise(assessment=assessment, by=request.user)
+        except AlreadySubmittedError as error:
+            # The same form sent again (a double click, a resend): nothing more is saved.
+            messages.info(
+                request,
+                "This form was already saved: here is the assessment it created. Nothing else was saved.",
+            )
+            return redirect(error.assessment)
         except LockedError:
             messages.error(request, "This assessment was finalised meanwhile; nothing was saved.")
             return redirect(assessment)

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
 
 from clients.forms import ScreeningForm
 from clients.models import Client
@@ -16,6 +15,7 @@ from clients.services import (
     portal_revoke,
     screening_record,
 )
+from security.access import require_methods
 from security.audit import audit
 
 
@@ -27,6 +27,7 @@ def _own_client(request: HttpRequest, pk: int) -> Client:
 
 
 @trainer_required
+@require_methods("GET", "HEAD", "POST", lookup=_own_client)
 def screening(request: HttpRequest, pk: int) -> HttpResponse:
     client = _own_client(request, pk)
     form = ScreeningForm(request.POST or None)
@@ -49,7 +50,7 @@ def screening(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @trainer_required
-@require_POST
+@require_methods("POST", lookup=_own_client)
 def archive(request: HttpRequest, pk: int) -> HttpResponse:
     client = client_archive(client=_own_client(request, pk))
     audit(request, client_id=client.pk)
@@ -58,7 +59,7 @@ def archive(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @trainer_required
-@require_POST
+@require_methods("POST", lookup=_own_client)
 def restore(request: HttpRequest, pk: int) -> HttpResponse:
     client = client_restore(client=_own_client(request, pk))
     audit(request, client_id=client.pk)
@@ -77,24 +78,28 @@ def _send_invite(request: HttpRequest, pk: int, done: str) -> HttpResponse:
         messages.error(request, str(error))
     else:
         audit(request, client_id=client.pk)
-        messages.success(request, f"{done} {user.email}.")
+        messages.success(request, done.format(email=user.email))
     return redirect(client)
 
 
 @trainer_required
-@require_POST
+@require_methods("POST", lookup=_own_client)
 def invite(request: HttpRequest, pk: int) -> HttpResponse:
-    return _send_invite(request, pk, "Invitation sent to")
+    return _send_invite(request, pk, "Invitation sent to {email}.")
 
 
 @trainer_required
-@require_POST
+@require_methods("POST", lookup=_own_client)
 def resend_invite(request: HttpRequest, pk: int) -> HttpResponse:
-    return _send_invite(request, pk, "A new set-password link was sent to")
+    return _send_invite(
+        request,
+        pk,
+        "A new set-password link was sent to {email}. Earlier links and any old password no longer work.",
+    )
 
 
 @trainer_required
-@require_POST
+@require_methods("POST", lookup=_own_client)
 def revoke_access(request: HttpRequest, pk: int) -> HttpResponse:
     client = _own_client(request, pk)
     if client.portal_user is None:

@@ -1,5 +1,6 @@
 """The trainer's client book: list, page, create and edit."""
 
+from functools import cached_property
 from typing import Any
 
 from django.contrib import messages
@@ -7,7 +8,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
-from clients.forms import ClientForm
+from clients.forms import SEARCH_MAX_LENGTH, ClientForm, ClientSearchForm
 from clients.models import Client
 from clients.roles import TrainerRequiredMixin
 from clients.services import client_create, client_update
@@ -22,6 +23,8 @@ class ClientListView(TrainerRequiredMixin, ListView):
     paginate_by = PAGE_SIZE
 
     def get_queryset(self) -> QuerySet[Client]:
+        if not self.search_form.is_valid():
+            return Client.objects.none()  # the error shows by the search box
         clients = Client.objects.for_trainer(self.request.user)
         if not self.show_archived:
             clients = clients.active()
@@ -29,9 +32,16 @@ class ClientListView(TrainerRequiredMixin, ListView):
             clients = clients.search(self.query)
         return clients.with_activity().with_screening_status()
 
+    @cached_property
+    def search_form(self) -> ClientSearchForm:
+        return ClientSearchForm(self.request.GET)
+
     @property
     def query(self) -> str:
-        return self.request.GET.get("q", "").strip()[:100]
+        if self.search_form.is_valid():
+            return self.search_form.cleaned_data["q"]
+        # Shown back as typed, as far as a valid search could be.
+        return self.request.GET.get("q", "")[:SEARCH_MAX_LENGTH]
 
     @property
     def show_archived(self) -> bool:
@@ -41,11 +51,26 @@ class ClientListView(TrainerRequiredMixin, ListView):
         context = super().get_context_data(**kwargs)
         params = self.request.GET.copy()
         params.pop("page", None)
-        context.update(q=self.query, show_archived=self.show_archived, filter_params=params.urlencode())
+        context.update(
+            q=self.query,
+            search_form=self.search_form,
+            show_archived=self.show_archived,
+            filter_params=params.urlencode(),
+        )
         return context
 
 
-class ClientDetailView(TrainerRequiredMixin, DetailView):
+class OwnClientMixin:
+    """Another trainer's or a missing client is a 404 for every method, before any 405."""
+
+    def http_method_not_allowed(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.get_object()
+        return super().http_method_not_allowed(request, *args, **kwargs)
+
+
+class ClientDetailView(TrainerRequiredMixin, OwnClientMixin, DetailView):
+    # No OPTIONS: it would answer 200 without looking the client up.
+    http_method_names = ["get", "head"]
     template_name = "clients/client_detail.html"
     context_object_name = "client"
 
@@ -81,7 +106,8 @@ class ClientCreateView(TrainerRequiredMixin, CreateView):
         return HttpResponseRedirect(self.object.get_absolute_url())
 
 
-class ClientUpdateView(TrainerRequiredMixin, UpdateView):
+class ClientUpdateView(TrainerRequiredMixin, OwnClientMixin, UpdateView):
+    http_method_names = ["get", "head", "post"]
     form_class = ClientForm
     template_name = "clients/client_form.html"
 

@@ -5,12 +5,14 @@ from django.contrib.auth.views import PasswordResetConfirmView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
+from django.views.decorators.http import require_safe
 
 from clients.roles import portal_client_required
 from security.audit import audit
 
 
 @portal_client_required
+@require_safe
 def portal_home(request: HttpRequest) -> HttpResponse:
     client = request.user.client_profile  # with its trainer, read by the access check
     # Through the reverse relation: this app does not import the assessments app.

@@ -1,11 +1,12 @@
 import re
+import uuid
 from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Assessment, MuscleFinding, PatternFinding
+from assessments.models import NOTES_MAX_LENGTH, Assessment, MuscleFinding, PatternFinding
 from security.models import AuditEvent
 from tests import factories
 from tests.assessments.conftest import form_data
@@ -161,6 +162,74 @@ def test_save_and_finalise_in_one_step(signed_in, create_url, client_record):
     assert Assessment.objects.get(client=client_record).status == "final"
 
 
+def sent_once(token: str, **fields) -> dict:
+    """The new-assessment form's post with its token."""
+    return {**form_data(**fields), "submission_token": token}
+
+
+def _token(html: str) -> str:
+    (token,) = re.findall(r'name="submission_token" value="([0-9a-f-]{36})"', html)
+    return token
+
+
+def test_posting_the_new_form_twice_creates_one_assessment(signed_in, create_url, client_record, catalogue):
+    token = _token(signed_in.get(create_url).content.decode())
+    data = sent_once(token, notes="Sent twice", **{f"p{catalogue.tilt.pk}": {"severity": "2"}})
+    first = signed_in.post(create_url, data)
+    second = signed_in.post(create_url, data, follow=True)
+    (created,) = Assessment.objects.filter(client=client_record)
+    assert first.status_code == 302
+    assert first["Location"] == created.get_absolute_url()
+    assert second.redirect_chain == [(created.get_absolute_url(), 302)]
+    assert "This form was already saved" in second.content.decode()
+    assert created.submission_token == uuid.UUID(token)
+    assert PatternFinding.objects.filter(assessment=created).count() == 1
+
+
+def test_a_form_sent_back_with_an_error_keeps_its_token_and_saves_once(signed_in, create_url, client_record):
+    token = _token(signed_in.get(create_url).content.decode())
+    refused = signed_in.post(create_url, sent_once(token, pain="11"))
+    assert _token(refused.content.decode()) == token
+    for _ in range(2):
+        assert signed_in.post(create_url, sent_once(token, pain="3")).status_code == 302
+    assert Assessment.objects.filter(client=client_record).count() == 1
+
+
+def test_each_new_form_has_its_own_token_and_an_edit_form_none(signed_in, create_url, client_record):
+    tokens = {_token(signed_in.get(create_url).content.decode()) for _ in range(2)}
+    assert len(tokens) == 2
+    for token in tokens:
+        signed_in.post(create_url, sent_once(token))
+    created = list(Assessment.objects.filter(client=client_record))
+    assert {str(a.submission_token) for a in created} == tokens
+    html = signed_in.get(reverse("assessments:update", kwargs={"pk": created[0].pk})).content.decode()
+    assert "submission_token" not in html
+
+
+def test_a_token_holds_only_for_its_own_trainer_and_client(
+    client, trainer, other_trainer, client_record, other_client_record
+):
+    """Another trainer's token finds nothing of theirs: the post saves as any other would."""
+    token = str(uuid.uuid4())
+    second_client = factories.ClientFactory(trainer=trainer)
+    sent = [(trainer, client_record), (trainer, second_client), (other_trainer, other_client_record)]
+    for user, record in sent:
+        client.force_login(user)
+        url = reverse("assessments:create", args=[record.pk])
+        responses = [client.post(url, sent_once(token, notes=f"For {record}")) for _ in range(2)]
+        (created,) = Assessment.objects.filter(client=record)
+        assert [r["Location"] for r in responses] == [created.get_absolute_url()] * 2
+        assert created.notes == f"For {record}"
+
+
+@pytest.mark.parametrize("token", ["not-a-token", "1" * 400])
+def test_a_garbled_token_is_refused_and_saves_nothing(signed_in, create_url, client_record, token):
+    response = signed_in.post(create_url, sent_once(token, notes="Keep me"))
+    assert response.status_code == 200
+    assert "Nothing was saved yet" in response.content.decode()
+    assert not Assessment.objects.filter(client=client_record).exists()
+
+
 def test_it_updates_findings_and_bumps_the_version(signed_in, client_record, catalogue):
     assessment = factories.AssessmentFactory(client=client_record, session_date=date(2026, 1, 1))
     factories.PatternFindingFactory(assessment=assessment, pattern=catalogue.tilt, severity=3)
@@ -192,6 +261,37 @@ def test_it_rejects_bad_header_values(signed_in, create_url, client_record, fiel
     assert message in html
     assert "Keep me" in html
     assert not Assessment.objects.filter(client=client_record).exists()
+
+
+@pytest.fixture
+def form_url(request, client_record, create_url):
+    """The new-assessment form, or the edit form of a draft with version 1."""
+    if request.param == "create":
+        return create_url
+    draft = factories.AssessmentFactory(client=client_record, notes="As it was")
+    return reverse("assessments:update", kwargs={"pk": draft.pk})
+
+
+def _saved_notes(client_record) -> list[str]:
+    return list(Assessment.objects.filter(client=client_record).values_list("notes", flat=True))
+
+
+@pytest.mark.parametrize("form_url", ["create", "update"], indirect=True)
+def test_notes_are_held_to_their_limit(signed_in, form_url, client_record):
+    """One character over: an error by the notes, the text kept, nothing saved; at the limit: saved."""
+    before = _saved_notes(client_record)
+    typed = "n" * NOTES_MAX_LENGTH + "!"
+    response = signed_in.post(form_url, form_data(version=1, notes=typed))
+    assert response.status_code == 200
+    html = response.content.decode()
+    message = f"Ensure this value has at most {NOTES_MAX_LENGTH} characters (it has {NOTES_MAX_LENGTH + 1})."
+    # The message sits right under the notes, which keep what was typed.
+    assert f'{typed}</textarea> <div id="id_notes_error" class="invalid-feedback"> ' in html
+    assert f'<span id="error_1_id_notes"><strong>{message}</strong></span>' in html
+    assert _saved_notes(client_record) == before
+
+    assert signed_in.post(form_url, form_data(version=1, notes=typed[:-1])).status_code == 302
+    assert _saved_notes(client_record) == [typed[:-1]]
 
 
 def test_today_is_a_valid_session_date(signed_in, create_url, client_record):

@@ -1,10 +1,15 @@
+import threading
+import time
+import uuid
 from datetime import date
 
 import pytest
+from django.db import connection, transaction
 from django.urls import reverse
 
 from assessments.models import Assessment, MuscleFinding, PatternFinding
 from assessments.services import (
+    AlreadySubmittedError,
     ConflictError,
     LockedError,
     MuscleFindingData,
@@ -211,3 +216,42 @@ def test_removing_findings_takes_the_same_queries_however_many(
     removals = PatternFinding.history.filter(history_type="-", assessment_id=assessment.pk)
     assert removals.count() == removed
     assert {row.history_user_id for row in removals} == {trainer.pk}
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_racing_posts_of_one_form_create_one_assessment(trainer, client_record):
+    """The second post's INSERT waits for the first to commit, then finds what it created."""
+    token = uuid.uuid4()
+    first_saved, outcome = threading.Event(), {}
+
+    def save(name: str, hold: bool) -> None:
+        try:
+            with transaction.atomic():
+                saved = assessment_save(
+                    assessment=Assessment(client=client_record),
+                    header={"session_date": date(2026, 2, 1), "notes": name},
+                    pattern_findings=[],
+                    muscle_findings=[],
+                    expected_version=None,
+                    by=trainer,
+                    submission_token=token,
+                )
+                if hold:
+                    first_saved.set()
+                    time.sleep(0.5)  # long enough for the second INSERT to block on the index
+            outcome[name] = saved.pk
+        except AlreadySubmittedError as error:
+            outcome[name] = ("already", error.assessment.pk)
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=save, args=("first", True))
+    first.start()
+    assert first_saved.wait(5)
+    second = threading.Thread(target=save, args=("second", False))
+    second.start()
+    first.join(10)
+    second.join(10)
+    (created,) = Assessment.objects.filter(client=client_record)
+    assert outcome == {"first": created.pk, "second": ("already", created.pk)}
+    assert created.notes == "first"

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clients.forms import CONSENT_LABEL
-from clients.models import Client
+from clients.models import GOALS_MAX_LENGTH, HEALTH_NOTES_MAX_LENGTH, Client
 from tests.factories import AssessmentFactory, ClientFactory
 
 pytestmark = pytest.mark.django_db
@@ -119,6 +119,29 @@ def test_it_keeps_every_entered_value_on_error(signed_in):
     assert not Client.objects.exists()
 
 
+LIMITS = [("goals", GOALS_MAX_LENGTH), ("health_notes", HEALTH_NOTES_MAX_LENGTH)]
+
+
+@pytest.mark.parametrize(("field", "limit"), LIMITS)
+@pytest.mark.parametrize("how", ["create", "update"])
+def test_free_text_is_held_to_its_limit(signed_in, client_record, how, field, limit):
+    """One character over: an error by the field, the text kept, nothing saved; at the limit: saved."""
+    url = reverse("clients:create") if how == "create" else reverse("clients:update", args=[client_record.pk])
+    before = Client.objects.values(field).get(pk=client_record.pk)
+    typed = "w" * limit + "!"
+    response = signed_in.post(url, {**VALID, field: typed})
+    assert response.status_code == 200
+    assert f"Ensure this value has at most {limit} characters (it has {limit + 1})." in response.text
+    assert f'id="error_1_id_{field}"' in response.text
+    assert f"\n{typed}</textarea>" in response.text
+    assert not Client.objects.filter(last_name="Lopez").exists()
+    assert Client.objects.values(field).get(pk=client_record.pk) == before
+
+    response = signed_in.post(url, {**VALID, field: typed[:limit]})
+    assert response.status_code == 302
+    assert getattr(Client.objects.get(last_name="Lopez"), field) == typed[:limit]
+
+
 def test_the_detail_page_shows_profile_consent_and_portal_status(signed_in, client_record, trainer):
     Client.objects.filter(pk=client_record.pk).update(
         goals="Run a 10k", consent_given_at=timezone.now(), consent_recorded_by=trainer
@@ -183,6 +206,17 @@ def test_the_list_searches_by_name(signed_in, trainer):
     assert "Carl Dunn" not in response.text
     response = signed_in.get(reverse("clients:list"), {"q": "carl dunn"})
     assert "Carl Dunn" in response.text
+    assert "Anna Berg" not in response.text
+
+
+@pytest.mark.parametrize("query", ["\x00", "Anna\x00"])
+def test_a_nul_in_the_search_is_an_error_by_the_box_and_lists_nobody(signed_in, trainer, query):
+    ClientFactory(trainer=trainer, first_name="Anna", last_name="Berg")
+    response = signed_in.get(reverse("clients:list"), {"q": query})
+    assert response.status_code == 200
+    assert 'id="client-search-error">Null characters are not allowed.</div>' in response.text
+    assert 'class="form-control is-invalid"' in response.text
+    assert list(response.context["clients"]) == []
     assert "Anna Berg" not in response.text
 
 

@@ -116,6 +116,25 @@ def test_re_sending_makes_a_new_link_and_voids_the_old_one(signed_in, invitee):
     assert get_user_model().objects.filter(username="maya@example.com").count() == 1
 
 
+def test_a_new_link_voids_the_older_ones_for_a_client_with_a_password(signed_in, invitee):
+    """A client who chose a password and asks for new links: only the newest one works."""
+    browser = BrowserClient()
+    _set_password(browser, _invite(signed_in, invitee))
+    assert browser.get(reverse("portal:home")).status_code == 200
+
+    first = _invite(signed_in, invitee, action="resend_invite")
+    assert BrowserClient().get(first).status_code == 302, "the link works until the next one is sent"
+    second = _invite(signed_in, invitee, action="resend_invite")
+
+    assert 'data-testid="invalid-link"' in BrowserClient().get(first).text
+    # The old password and its sessions went with the old links.
+    assert browser.get(reverse("portal:home")).status_code == 302
+    old_password = BrowserClient()
+    old_password.post(reverse("login"), {"username": "maya@example.com", "password": NEW_PASSWORD})
+    assert "_auth_user_id" not in old_password.session
+    assert _set_password(BrowserClient(), second, "another good passphrase 9").status_code == 302
+
+
 def test_inviting_needs_an_email(signed_in, trainer):
     no_email = ClientFactory(trainer=trainer, first_name="Nomail", last_name="Person", email="")
     response = signed_in.post(reverse("clients:invite", kwargs={"pk": no_email.pk}), follow=True)

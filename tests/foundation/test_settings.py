@@ -95,3 +95,27 @@ def test_deploy_check_fails_without_https_settings():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode != 0
     assert "SECURE_HSTS_SECONDS" in result.stdout + result.stderr
+
+
+def test_rate_limits_and_lockouts_count_in_the_database_by_default(monkeypatch):
+    for name in ("CACHE_URL", "TRUSTED_PROXY_COUNT", "CLIENT_IP_HEADER"):
+        monkeypatch.delenv(name, raising=False)
+    out = read_settings(
+        {"DEBUG": "on"},
+        "settings.CACHES['default']['BACKEND'], settings.CACHES['default']['LOCATION'], "
+        "settings.AXES_HANDLER, settings.TRUSTED_PROXY_COUNT",
+    )
+    assert out.split() == [
+        "django.core.cache.backends.db.DatabaseCache",
+        "django_cache",
+        "axes.handlers.database.AxesDatabaseHandler",
+        "0",
+    ]
+
+
+def test_it_reads_the_trusted_proxy_settings():
+    env = {"DEBUG": "on", "TRUSTED_PROXY_COUNT": "2", "CLIENT_IP_HEADER": "X-Real-IP"}
+    out = read_settings(
+        env, "settings.TRUSTED_PROXY_COUNT, settings.CLIENT_IP_HEADER, settings.AXES_CLIENT_IP_CALLABLE"
+    )
+    assert out == "2 HTTP_X_REAL_IP security.lockout.client_address"

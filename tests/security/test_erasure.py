@@ -1,24 +1,40 @@
+import base64
+import pickle
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from axes.models import AccessAttempt, AccessAttemptExpiration, AccessFailureLog, AccessLog
 from django.apps import apps
+from django.conf import settings as django_settings
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.messages import get_messages
 from django.contrib.sessions.models import Session
+from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import connection, transaction
+from django.db.models import Q
 from django.test import Client as BrowserClient
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from assessments.models import Assessment, MuscleFinding, PatternFinding
 from assessments.services import MuscleFindingData, PatternFindingData, assessment_finalise, assessment_save
 from clients.models import Client, Screening
 from reports.models import RenderedReport, ReportDownload
+from reports.services import rendered_reports_delete
 from reports.tasks import render_report_pdf
-from security.models import AuditEvent
+from security.export import export_document
+from security.models import AuditEvent, ClientExport
+from security.services import client_export_request
 from tests import factories
 from tests.conftest import login_as
 from tests.factories import PASSWORD
@@ -38,6 +54,8 @@ class Erasable:
     pattern_finding_ids: set[int]
     muscle_finding_ids: set[int]
     file_names: list[str]
+    export_files: list[str]
+    export_ids: set[int]
 
 
 def _screening(client_record: Client, **answers) -> Screening:
@@ -102,13 +120,22 @@ def _with_everything(client_record: Client, trainer, admin_user, settings) -> No
             change_message=f"Changed {obj}",
         )
 
-    # Renders queued for workers name the client and their assessment by id.
+    # A download of all their data, built at once by the immediate task backend.
+    assert (
+        desk.post(reverse("security:client_export", kwargs={"client_pk": client_record.pk})).status_code
+        == 302
+    )
+
+    # Tasks queued for workers name the client, their assessment and export by id, and their e-mail.
     immediate = settings.TASKS
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     render_report_pdf.enqueue(
         kind="progress", object_id=client_record.pk, start=None, end=None, include_drafts=False
     )
     render_report_pdf.enqueue(kind="summary", object_id=first.pk, start=None, end=None, include_drafts=False)
+    client_export_request(client=client_record, by=trainer)
+    # A reset asked for at their e-mail: a queued mail, and rate-limit counters in the cache.
+    assert BrowserClient().post(reverse("password_reset"), {"email": client_record.email}).status_code == 302
     settings.TASKS = immediate
 
 
@@ -138,6 +165,12 @@ def erasable(trainer, admin_user, settings) -> Erasable:
         ),
         file_names=list(
             RenderedReport.objects.filter(client=client_record).values_list("file_name", flat=True)
+        ),
+        export_ids=set(ClientExport.objects.filter(client=client_record).values_list("pk", flat=True)),
+        export_files=list(
+            ClientExport.objects.filter(client=client_record)
+            .exclude(file_name="")
+            .values_list("file_name", flat=True)
         ),
     )
 
@@ -189,7 +222,10 @@ def test_the_fixture_really_holds_everything(erasable):
     live_users = {s.get_decoded().get("_auth_user_id") for s in Session.objects.all()}
     assert str(erasable.user_id) in live_users
     assert LogEntry.objects.count() == 3
-    assert DBTaskResult.objects.count() == 2
+    assert DBTaskResult.objects.count() == 4
+    assert len(erasable.export_files) == 1
+    assert all(default_storage.exists(name) for name in erasable.export_files)
+    assert ClientExport.objects.filter(client=client_record, status="pending").exists()
 
 
 def test_erasing_leaves_no_trace_of_the_client_in_any_table(
@@ -210,7 +246,7 @@ def test_erasing_leaves_no_trace_of_the_client_in_any_table(
             for needle in needles:
                 assert needle not in text, f"{model._meta.label} row {row.pk} still holds {needle!r}"
     _assert_nothing_points_at(erasable)
-    assert not any(default_storage.exists(name) for name in erasable.file_names)
+    assert not any(default_storage.exists(name) for name in erasable.file_names + erasable.export_files)
     assert not get_user_model().objects.filter(pk=erasable.user_id).exists()
 
 
@@ -273,6 +309,9 @@ def test_another_clients_data_is_untouched(
     client, trainer, erasable, bystander, django_capture_on_commit_callbacks
 ):
     other_files = list(RenderedReport.objects.filter(client=bystander).values_list("file_name", flat=True))
+    other_files += ClientExport.objects.filter(client=bystander, status="ready").values_list(
+        "file_name", flat=True
+    )
     login_as(client, trainer)
     before = _counts()
 
@@ -286,7 +325,8 @@ def test_another_clients_data_is_untouched(
     assert ReportDownload.objects.filter(client=bystander).count() == 3
     assert AuditEvent.objects.filter(client=bystander).count() >= 3
     assert LogEntry.objects.count() == 3
-    assert DBTaskResult.objects.count() == 2
+    assert DBTaskResult.objects.count() == 4
+    assert ClientExport.objects.filter(client=bystander).count() == 2
     changed = {label for label in before if before[label] != after[label]}
     # Only tables that held something of the erased client changed.
     assert changed <= {
@@ -301,6 +341,7 @@ def test_another_clients_data_is_untouched(
         "reports.ReportDownload",
         "reports.RenderedReport",
         "security.AuditEvent",
+        "security.ClientExport",
         "auth.User",
         "sessions.Session",
         "admin.LogEntry",
@@ -383,3 +424,281 @@ def test_an_admin_may_erase_any_client(client, admin_user, client_record, django
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:index")
     assert not Client.objects.filter(pk=client_record.pk).exists()
+
+
+# What the export showed is what erasure removes: sign-ins, admin log, audit rows; nobody else's.
+
+
+def _login_rows() -> dict[str, set[tuple]]:
+    rows = {
+        model._meta.label: set(model.objects.values_list("pk", "username", "attempt_time"))
+        for model in (AccessLog, AccessAttempt, AccessFailureLog)
+    }
+    rows["admin.LogEntry"] = set(LogEntry.objects.values_list("pk", "user_id", "action_time"))
+    rows["security.AuditEvent"] = set(AuditEvent.objects.values_list("pk", "url_name", "at"))
+    return rows
+
+
+def test_erasure_removes_the_sign_ins_and_audit_rows_the_export_listed_and_no_one_elses(
+    client, trainer, erasable, bystander, django_capture_on_commit_callbacks
+):
+    portal_user = erasable.client.portal_user
+    AccessFailureLog.objects.create(username=erasable.email.upper(), ip_address="10.0.0.9")
+    AccessFailureLog.objects.create(username=bystander.email, ip_address="10.0.0.9")
+    LogEntry.objects.create(
+        user=portal_user,
+        content_type=ContentType.objects.get_for_model(Client),
+        object_id=str(bystander.pk),
+        object_repr="touched by the erased client's account",
+        action_flag=CHANGE,
+    )
+    document = export_document(erasable.client)
+    before = _login_rows()
+    login_as(client, trainer)
+
+    _erase(client, erasable.client, f"Zara {MARKER}", django_capture_on_commit_callbacks)
+
+    after = _login_rows()
+    removed = {label: before[label] - after[label] for label in before}
+    listed_sign_ins = {(r["username"], r["at"]) for r in document["login_records"]}
+    removed_sign_ins = {
+        (username, at)
+        for label in ("axes.AccessLog", "axes.AccessAttempt", "axes.AccessFailureLog")
+        for _, username, at in removed[label]
+    }
+    assert len(document["login_records"]) >= 3
+    assert removed_sign_ins == listed_sign_ins
+    assert {at for _, _, at in removed["admin.LogEntry"]} >= {e["at"] for e in document["admin_log"]}
+    assert len(document["admin_log"]) == 1
+    assert {(url_name, at) for _, url_name, at in removed["security.AuditEvent"]} == {
+        (e["url_name"], e["at"]) for e in document["audit_events"]
+    }
+    assert len(document["audit_events"]) >= 3
+    # Nothing else went, and the only row added is the erasure's own unnamed record.
+    for label in ("axes.AccessLog", "axes.AccessAttempt", "axes.AccessFailureLog", "security.AuditEvent"):
+        assert before[label] - removed[label] <= after[label], label
+    assert [url for _, url, _ in after["security.AuditEvent"] - before["security.AuditEvent"]] == [
+        "security:client_erase"
+    ]
+    assert AccessFailureLog.objects.filter(username=bystander.email).exists()
+    assert AccessAttempt.objects.filter(username=bystander.portal_user.username).exists()
+    assert AuditEvent.objects.filter(client=bystander).count() >= 3
+
+
+def test_a_client_without_a_portal_account_loses_the_sign_ins_kept_at_their_e_mail(
+    client, trainer, client_record, other_client_record, django_capture_on_commit_callbacks
+):
+    client_record.portal_user = None
+    client_record.save()
+    BrowserClient().post(reverse("login"), {"username": client_record.email, "password": "guess"})
+    BrowserClient().post(reverse("login"), {"username": other_client_record.email, "password": "guess"})
+    assert len(export_document(client_record)["login_records"]) == 1
+    login_as(client, trainer)
+
+    _erase(client, client_record, "Jane Doe", django_capture_on_commit_callbacks)
+
+    assert list(AccessAttempt.objects.values_list("username", flat=True)) == [other_client_record.email]
+
+
+# Files: a rendered report deleted in the admin takes its file with it.
+
+
+def _render(client_record: Client, assessment: Assessment) -> RenderedReport:
+    name = default_storage.save(f"reports/cache/{assessment.pk}.pdf", ContentFile(b"%PDF-1.7"))
+    return RenderedReport.objects.create(
+        key=f"{assessment.pk:064d}",
+        kind="summary",
+        client=client_record,
+        assessment=assessment,
+        status="ready",
+        file_name=name,
+    )
+
+
+def test_deleting_rendered_reports_in_the_admin_deletes_their_files(
+    client, admin_user, client_record, django_capture_on_commit_callbacks
+):
+    one, two, kept = (
+        _render(client_record, factories.AssessmentFactory(client=client_record, final=True))
+        for _ in range(3)
+    )
+    login_as(client, admin_user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        single = client.post(reverse("admin:reports_renderedreport_delete", args=[one.pk]), {"post": "yes"})
+    with django_capture_on_commit_callbacks(execute=True):
+        bulk = client.post(
+            reverse("admin:reports_renderedreport_changelist"),
+            {"action": "delete_selected", "_selected_action": [str(two.pk)], "post": "yes"},
+        )
+
+    assert (single.status_code, bulk.status_code) == (302, 302)
+    assert list(RenderedReport.objects.values_list("pk", flat=True)) == [kept.pk]
+    assert not default_storage.exists(one.file_name)
+    assert not default_storage.exists(two.file_name)
+    assert default_storage.exists(kept.file_name)
+
+
+def test_a_rolled_back_delete_keeps_the_file(client_record):
+    report = _render(client_record, factories.AssessmentFactory(client=client_record, final=True))
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        rendered_reports_delete(reports=RenderedReport.objects.filter(pk=report.pk))
+        raise RuntimeError("something after the delete failed")
+
+    assert RenderedReport.objects.filter(pk=report.pk).exists()
+    assert default_storage.exists(report.file_name)
+
+
+# Every place that can hold a client's data, and proof that erasure empties each.
+
+
+def _names(erasable: Erasable) -> Q:
+    by_name = Q(pk__in=[])
+    for name in (erasable.email, erasable.username):
+        by_name |= Q(username__iexact=name)
+    return by_name
+
+
+def _sessions_of(user_id: int) -> int:
+    return sum(s.get_decoded().get("_auth_user_id") == str(user_id) for s in Session.objects.all())
+
+
+def _held_by_model(erasable: Erasable) -> dict[str, Callable[[], int]]:
+    """For each model that can hold a client's data: how many of its rows are the erased client's."""
+    client_id, user_id, ids = erasable.client.pk, erasable.user_id, erasable.assessment_ids
+    export_ids = erasable.export_ids
+    about = Q(content_type=ContentType.objects.get_for_model(Client), object_id=str(client_id)) | Q(
+        content_type=ContentType.objects.get_for_model(get_user_model()), object_id=str(user_id)
+    )
+    kwargs = "args_kwargs__kwargs__"
+    tasks = (
+        Q(**{f"{kwargs}kind": "progress", f"{kwargs}object_id": client_id})
+        | Q(**{f"{kwargs}kind": "summary", f"{kwargs}object_id__in": list(ids)})
+        | Q(**{f"{kwargs}export_id__in": list(export_ids)})
+        | Q(**{f"{kwargs}email__iexact": erasable.email})
+    )
+    user_model = get_user_model()
+    return {
+        "admin.LogEntry": LogEntry.objects.filter(Q(user_id=user_id) | about).count,
+        "auth.User": user_model.objects.filter(pk=user_id).count,
+        "auth.User_groups": user_model.groups.through.objects.filter(user_id=user_id).count,
+        "auth.User_user_permissions": user_model.user_permissions.through.objects.filter(
+            user_id=user_id
+        ).count,
+        "sessions.Session": lambda: _sessions_of(user_id),
+        "axes.AccessLog": AccessLog.objects.filter(_names(erasable)).count,
+        "axes.AccessAttempt": AccessAttempt.objects.filter(_names(erasable)).count,
+        "axes.AccessFailureLog": AccessFailureLog.objects.filter(_names(erasable)).count,
+        "axes.AccessAttemptExpiration": AccessAttemptExpiration.objects.filter(
+            access_attempt__in=AccessAttempt.objects.filter(_names(erasable))
+        ).count,
+        "django_tasks_database.DBTaskResult": DBTaskResult.objects.filter(tasks).count,
+        "clients.Client": Client.objects.filter(pk=client_id).count,
+        "clients.Screening": Screening.objects.filter(client_id=client_id).count,
+        "assessments.Assessment": Assessment.objects.filter(pk__in=ids).count,
+        "assessments.HistoricalAssessment": Assessment.history.filter(client_id=client_id).count,
+        "assessments.PatternFinding": PatternFinding.objects.filter(assessment_id__in=ids).count,
+        "assessments.HistoricalPatternFinding": PatternFinding.history.filter(assessment_id__in=ids).count,
+        "assessments.MuscleFinding": MuscleFinding.objects.filter(assessment_id__in=ids).count,
+        "assessments.HistoricalMuscleFinding": MuscleFinding.history.filter(assessment_id__in=ids).count,
+        "reports.RenderedReport": RenderedReport.objects.filter(client_id=client_id).count,
+        "reports.ReportDownload": ReportDownload.objects.filter(
+            Q(client_id=client_id) | Q(user_id=user_id)
+        ).count,
+        "security.AuditEvent": AuditEvent.objects.filter(Q(client_id=client_id) | Q(user_id=user_id)).count,
+        "security.ClientExport": ClientExport.objects.filter(client_id=client_id).count,
+    }
+
+
+# Models that hold nothing of any one client, and why.
+HOLDS_NO_CLIENT_DATA = {
+    "auth.Permission": "the rights that exist, the same for everyone",
+    "auth.Group": "roles such as trainers, named for nobody",
+    "auth.Group_permissions": "which rights a role has",
+    "contenttypes.ContentType": "the names of models",
+    "imbalances.Region": "the public catalogue",
+    "imbalances.Muscle": "the public catalogue",
+    "imbalances.Pattern": "the public catalogue",
+    "imbalances.PatternMuscle": "the public catalogue",
+}
+
+
+def _stored_files(path: str = "") -> set[str]:
+    """Every file in the default storage, by name."""
+    if not default_storage.exists(path):
+        return set()
+    folders, files = default_storage.listdir(path)
+    found = {f"{path}/{name}".lstrip("/") for name in files}
+    for folder in folders:
+        found |= _stored_files(f"{path}/{folder}".lstrip("/"))
+    return found
+
+
+def _cache_entries() -> list[tuple[str, str]]:
+    """(key, value as text) of every entry of every configured cache."""
+    entries: list[tuple[str, str]] = []
+    for alias, config in django_settings.CACHES.items():
+        cache = caches[alias]
+        if isinstance(cache, DatabaseCache):
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT cache_key, value FROM {connection.ops.quote_name(config['LOCATION'])}"
+                )
+                rows = cursor.fetchall()
+            entries += [(key, repr(pickle.loads(base64.b64decode(value)))) for key, value in rows]
+        elif isinstance(cache, LocMemCache):
+            # The test reads the backend's own store: no public API lists a cache's keys.
+            entries += [(key, repr(pickle.loads(value))) for key, value in cache._cache.items()]
+        else:
+            pytest.fail(f"cache {alias!r} ({type(cache).__name__}): teach this test to read it")
+    return entries
+
+
+def test_every_model_is_classified(erasable):
+    held = _held_by_model(erasable)
+    labels = {model._meta.label for model in _all_models()}
+
+    assert not held.keys() & HOLDS_NO_CLIENT_DATA.keys()
+    unclassified = sorted(labels - held.keys() - HOLDS_NO_CLIENT_DATA.keys())
+    assert not unclassified, f"say whether these hold a client's data, in test_erasure.py: {unclassified}"
+    assert not (held.keys() | HOLDS_NO_CLIENT_DATA.keys()) - labels, "classified models that no longer exist"
+
+
+def test_erasure_empties_every_model_file_and_cache_entry_that_held_the_client(
+    client, trainer, erasable, bystander, django_capture_on_commit_callbacks
+):
+    portal_user = erasable.client.portal_user
+    # What an admin might give a portal account, and what django-axes keeps when so configured.
+    portal_user.groups.add(Group.objects.create(name="newsletter"))
+    portal_user.user_permissions.add(Permission.objects.get(codename="view_pattern"))
+    AccessFailureLog.objects.create(username=erasable.username, ip_address="10.0.0.9")
+    factories.MuscleFindingFactory(assessment=Assessment.objects.get(client=erasable.client, status="draft"))
+    AccessAttemptExpiration.objects.create(
+        access_attempt=AccessAttempt.objects.filter(username=erasable.username).first(),
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
+    held = _held_by_model(erasable)
+    assert {label for label, count in held.items() if not count()} == set(), "the fixture misses a place"
+    files_before = _stored_files()
+    client_files = set(erasable.file_names) | set(erasable.export_files)
+    assert client_files <= files_before
+    assert any(name.startswith(f"exports/{erasable.client.pk}/") for name in client_files)
+    assert _cache_entries(), "the reset request left no cache entry to look at"
+    login_as(client, trainer)
+
+    _erase(client, erasable.client, f"Zara {MARKER}", django_capture_on_commit_callbacks)
+
+    left = {label: count() for label, count in held.items()}
+    assert {label: n for label, n in left.items() if n} == {}
+    files_after = _stored_files()
+    assert files_after == files_before - client_files
+    # Each file left is named by a row of the client who stays.
+    named = set(RenderedReport.objects.filter(client=bystander).values_list("file_name", flat=True))
+    named |= set(ClientExport.objects.filter(client=bystander).values_list("file_name", flat=True))
+    assert files_after <= named
+    needles = [erasable.email.lower(), erasable.username.lower(), MARKER.lower()]
+    for key, value in _cache_entries():
+        for needle in needles:
+            assert needle not in key.lower(), f"cache key {key} names the erased client"
+            assert needle not in value.lower(), f"cache entry {key} holds {needle!r}"

@@ -1,20 +1,31 @@
 import io
 import json
 import zipfile
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.storage import default_storage
+from django.db import connection
+from django.test import Client as BrowserClient
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
-from assessments.models import Assessment
+from assessments.models import Assessment, PatternFinding
 from clients.models import Screening
 from reports.models import ReportDownload
 from security.export import export_document
-from security.models import AuditEvent
+from security.models import AuditEvent, ClientExport
+from security.services import client_erase
+from security.tasks import build_client_export
 from tests import factories
 from tests.conftest import login_as
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -51,16 +62,37 @@ def screening(client_record, **answers) -> Screening:
     )
 
 
-def _export(django_client, client_record) -> tuple[dict, dict[str, bytes], object]:
-    response = django_client.get(reverse("security:client_export", kwargs={"client_pk": client_record.pk}))
-    assert response.status_code == 200
-    archive = zipfile.ZipFile(io.BytesIO(response.content))
+def _page(client_record) -> str:
+    return reverse("security:client_export", kwargs={"client_pk": client_record.pk})
+
+
+def _download_url(export: ClientExport) -> str:
+    return reverse(
+        "security:client_export_download", kwargs={"client_pk": export.client_id, "export_pk": export.pk}
+    )
+
+
+def _unzip(content: bytes) -> tuple[dict, dict[str, bytes]]:
+    archive = zipfile.ZipFile(io.BytesIO(content))
     files = {name: archive.read(name) for name in archive.namelist()}
-    return json.loads(files.pop("data.json")), files, response
+    return json.loads(files.pop("data.json")), files
+
+
+def _export(django_client, client_record) -> tuple[dict, dict[str, bytes], object]:
+    """Asks for an export (the immediate task backend builds it at once), then downloads it."""
+    asked = django_client.post(_page(client_record))
+    assert (asked.status_code, asked["Location"]) == (302, _page(client_record))
+    export = ClientExport.objects.filter(client=client_record).latest("requested_at")
+    assert export.status == ClientExport.Status.READY
+    response = django_client.get(_download_url(export))
+    assert response.status_code == 200
+    data, files = _unzip(b"".join(response.streaming_content))
+    return data, files, response
 
 
 def test_it_exports_everything_about_the_client_as_json(client, trainer, record):
     login_as(client, trainer)
+    client.get(reverse("clients:detail", kwargs={"pk": record.pk}))
 
     data, _, response = _export(client, record)
 
@@ -94,6 +126,10 @@ def test_it_exports_everything_about_the_client_as_json(client, trainer, record)
     assert [(d["kind"], d["by"]) for d in data["report_downloads"]] == [("summary", "Alice Archer")]
     assert data["portal_account"]["username"] == record.portal_user.username
     assert data["portal_account"]["is_active"] is True
+    assert [(e["by"], e["action"], e["url_name"]) for e in data["audit_events"]] == [
+        ("Alice Archer", "view", "clients:detail")
+    ]
+    assert data["login_records"] == data["admin_log"] == []
 
 
 def test_it_holds_a_pdf_per_finalised_session_and_the_progress_report(client, trainer, record):
@@ -131,8 +167,11 @@ def test_the_export_is_recorded_in_the_audit_trail(client, trainer, record):
 
     _export(client, record)
 
-    event = AuditEvent.objects.get(client=record)
-    assert (event.user, event.action, event.url_name) == (trainer, "export", "security:client_export")
+    events = AuditEvent.objects.filter(client=record).order_by("at", "pk")
+    assert [(e.user, e.action, e.url_name) for e in events] == [
+        (trainer, "change", "security:client_export"),
+        (trainer, "export", "security:client_export_download"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -140,22 +179,28 @@ def test_the_export_is_recorded_in_the_audit_trail(client, trainer, record):
     [("trainer", 200), ("admin", 200), ("other_trainer", 404), ("client", 403), ("other_client", 403)],
 )
 def test_who_may_export(client, persona, client_record, persona_name, status):
+    ready = _ready_export(client_record)
     login_as(client, persona[persona_name])
 
-    response = client.get(reverse("security:client_export", kwargs={"client_pk": client_record.pk}))
+    page = client.get(_page(client_record))
+    download = client.get(_download_url(ready))
+    asked = client.post(_page(client_record))
 
-    assert response.status_code == status
-    exported = AuditEvent.objects.filter(client=client_record, action="export").exists()
-    assert exported is (status == 200)
+    assert (page.status_code, download.status_code) == (status, status)
+    assert asked.status_code == (302 if status == 200 else status)
+    actions = set(AuditEvent.objects.filter(client=client_record).values_list("action", flat=True))
+    assert actions == ({"view", "export", "change"} if status == 200 else set())
+    assert ClientExport.objects.filter(client=client_record).count() == (2 if status == 200 else 1)
 
 
 def test_it_requires_login(client, client_record):
-    url = reverse("security:client_export", kwargs={"client_pk": client_record.pk})
+    for url in (_page(client_record), _download_url(_ready_export(client_record))):
+        response = client.get(url)
 
-    response = client.get(url)
-
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+    assert client.post(_page(client_record)).status_code == 302
+    assert ClientExport.objects.count() == 1
 
 
 def test_it_answers_404_for_a_missing_client(client, trainer):
@@ -177,7 +222,7 @@ def test_the_data_document_takes_a_fixed_number_of_queries(
         factories.MuscleFindingFactory(assessment=assessment)
         screening(client_record)
 
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(DOCUMENT_QUERIES):
         document = export_document(client_record)
 
     assert len(document["assessments"]) == Assessment.objects.filter(client=client_record).count()
@@ -209,3 +254,366 @@ def test_the_admin_lists_clients_with_links_to_their_data_but_no_health_notes(
         assert reverse("security:client_erase", kwargs={"client_pk": client_record.pk}) in text
         assert "Secret knee trouble." not in text
     assert client.post(reverse("admin:clients_client_delete", args=[client_record.pk])).status_code == 403
+
+
+# How many queries the data document takes, whatever the number of sessions.
+DOCUMENT_QUERIES = 16
+MANY_SESSIONS = 400
+
+
+def _stored_files(path: str = "") -> set[str]:
+    """Every file in the default storage, by name."""
+    if not default_storage.exists(path):
+        return set()
+    folders, files = default_storage.listdir(path)
+    found = {f"{path}/{name}".lstrip("/") for name in files}
+    for folder in folders:
+        found |= _stored_files(f"{path}/{folder}".lstrip("/"))
+    return found
+
+
+def _ready_export(client_record, **fields) -> ClientExport:
+    """A finished export with a small zip in storage, as the task leaves it."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("data.json", json.dumps({"client": {"id": client_record.pk}}))
+    name = default_storage.save(f"exports/{client_record.pk}/ready.zip", io.BytesIO(buffer.getvalue()))
+    return ClientExport.objects.create(
+        client=client_record,
+        status=ClientExport.Status.READY,
+        file_name=name,
+        byte_size=len(buffer.getvalue()),
+        finished_at=timezone.now(),
+        **fields,
+    )
+
+
+@pytest.fixture
+def many_sessions(client_record):
+    """Jane Doe with MANY_SESSIONS finalised sessions, a pattern finding each, made in bulk."""
+    pattern = factories.PatternFactory()
+    first_day = date(2020, 1, 6)
+    now = timezone.now()
+    assessments = Assessment.objects.bulk_create(
+        Assessment(
+            client=client_record,
+            trainer=client_record.trainer,
+            session_date=first_day + timedelta(days=3 * n),
+            status=Assessment.Status.FINAL,
+            finalised_at=now,
+            notes=f"Session {n}.",
+            pain_score=n % 11,
+        )
+        for n in range(MANY_SESSIONS)
+    )
+    PatternFinding.objects.bulk_create(
+        PatternFinding(assessment=assessment, pattern=pattern, severity=1 + n % 3)
+        for n, assessment in enumerate(assessments)
+    )
+    return client_record
+
+
+@pytest.fixture
+def no_pdf_rendering(monkeypatch):
+    """Fails the test if anything renders a PDF."""
+
+    def refuse(report):
+        raise AssertionError("a PDF was rendered")
+
+    monkeypatch.setattr("security.export.render_pdf", refuse)
+    monkeypatch.setattr("reports.services.render_pdf", refuse)
+
+
+@pytest.fixture
+def task_workers(settings):
+    """Tasks go to the database queue for workers, as in production, instead of running at once."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def test_the_page_offers_to_prepare_a_download(client, trainer, client_record):
+    login_as(client, trainer)
+
+    response = client.get(_page(client_record))
+
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "All data about Jane Doe" in text
+    assert "Prepare a download of all data" in text
+    assert "No download has been prepared in the last day." in text
+    assert "hx-trigger" not in text
+    assert [e.action for e in AuditEvent.objects.filter(client=client_record)] == ["view"]
+    assert not ClientExport.objects.exists()
+
+
+def test_asking_for_the_export_of_400_sessions_only_queues_a_task(
+    client, trainer, many_sessions, no_pdf_rendering, task_workers
+):
+    login_as(client, trainer)
+    small = factories.ClientFactory(trainer=trainer)
+    factories.AssessmentFactory(client=small, final=True)
+    client.get(_page(small))  # the session and the trainer's groups are loaded once
+
+    with CaptureQueriesContext(connection) as for_one:
+        assert client.post(_page(small)).status_code == 302
+    with CaptureQueriesContext(connection) as for_many:
+        response = client.post(_page(many_sessions))
+
+    assert response.status_code == 302
+    # The same few queries whatever the number of sessions: nothing is built in the request.
+    assert len(for_many) == len(for_one) <= 14
+    export = ClientExport.objects.get(client=many_sessions)
+    assert (export.status, export.requested_by, export.file_name) == ("pending", trainer, "")
+    queued = DBTaskResult.objects.get(args_kwargs__kwargs__export_id=export.pk)
+    assert queued.task_path == "security.tasks.build_client_export"
+    assert queued.status == "READY"
+    text = client.get(_page(many_sessions)).content.decode()
+    assert "The download is being prepared." in text
+    assert "Prepare a download of all data" not in text
+
+
+def test_the_task_builds_data_json_of_400_sessions_in_a_fixed_number_of_queries(
+    many_sessions, trainer, django_assert_num_queries
+):
+    with django_assert_num_queries(DOCUMENT_QUERIES):
+        document = export_document(many_sessions)
+
+    sessions = document["assessments"]
+    assert len(sessions) == MANY_SESSIONS
+    assert sessions[0]["session_date"] == date(2020, 1, 6)
+    assert sessions[-1]["notes"] == f"Session {MANY_SESSIONS - 1}."
+    assert all(len(session["pattern_findings"]) == 1 for session in sessions)
+
+
+def test_the_task_zips_every_session_of_400_into_storage(many_sessions, trainer, monkeypatch):
+    """End to end with a stand-in for WeasyPrint: 400 real renders would take minutes."""
+    monkeypatch.setattr("security.export.render_pdf", lambda report: f"%PDF {report.header.kind}".encode())
+    export = ClientExport.objects.create(client=many_sessions, requested_by=trainer)
+
+    assert build_client_export.call(export_id=export.pk) == "ready"
+
+    export.refresh_from_db()
+    assert export.status == ClientExport.Status.READY
+    assert export.finished_at is not None
+    assert export.file_name.startswith(f"exports/{many_sessions.pk}/")
+    with default_storage.open(export.file_name, "rb") as stored:
+        content = stored.read()
+    assert export.byte_size == len(content)
+    data, files = _unzip(content)
+    assert len(data["assessments"]) == MANY_SESSIONS
+    assert len(files) == MANY_SESSIONS + 1
+    assert files["reports/jane-doe-summary-2020-01-06.pdf"] == b"%PDF summary"
+
+
+def test_while_it_is_prepared_the_page_polls_for_a_few_minutes_then_asks_to_reload(
+    client, trainer, client_record
+):
+    export = ClientExport.objects.create(client=client_record, requested_by=trainer)
+    login_as(client, trainer)
+
+    fresh = client.get(_page(client_record)).content.decode()
+    ClientExport.objects.filter(pk=export.pk).update(requested_at=timezone.now() - timedelta(minutes=6))
+    later = client.get(_page(client_record)).content.decode()
+
+    assert 'hx-trigger="every 5s"' in fresh
+    assert "The download is being prepared." in fresh
+    assert "hx-trigger" not in later
+    assert "Reload this page later" in later
+    # Neither offers another build while this one may still finish.
+    assert "Prepare a download of all data" not in fresh + later
+
+
+def test_the_poll_gets_the_list_alone_and_stops_once_it_is_ready(client, trainer, client_record):
+    export = ClientExport.objects.create(client=client_record, requested_by=trainer)
+    login_as(client, trainer)
+
+    preparing = client.get(_page(client_record), headers={"HX-Request": "true"}).content.decode()
+    ready = _ready_export(client_record)
+    ClientExport.objects.filter(pk=export.pk).delete()
+    done = client.get(_page(client_record), headers={"HX-Request": "true"}).content.decode()
+
+    assert preparing.strip().startswith('<section id="exports"')
+    assert "<html" not in preparing
+    assert 'hx-trigger="every 5s"' in preparing
+    assert "hx-trigger" not in done
+    assert _download_url(ready) in done
+    assert "Prepare a download of all data" in done
+
+
+def test_a_failed_export_says_so_and_offers_a_retry(client, trainer, client_record, monkeypatch):
+    def broken(client, out):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("security.services.export_zip", broken)
+    login_as(client, trainer)
+
+    client.post(_page(client_record))
+    text = client.get(_page(client_record)).content.decode()
+
+    failed = ClientExport.objects.get(client=client_record)
+    assert (failed.status, failed.file_name) == ("failed", "")
+    assert failed.finished_at is not None
+    assert "Preparing the last download failed." in text
+    assert "Try again</button>" in text
+    monkeypatch.undo()
+    client.post(_page(client_record))
+    assert [e.status for e in ClientExport.objects.filter(client=client_record)] == ["ready", "failed"]
+
+
+def test_an_export_lost_by_its_worker_may_be_asked_for_again(client, trainer, client_record, task_workers):
+    lost = ClientExport.objects.create(client=client_record, requested_by=trainer, status="running")
+    ClientExport.objects.filter(pk=lost.pk).update(requested_at=timezone.now() - timedelta(hours=1))
+    login_as(client, trainer)
+
+    text = client.get(_page(client_record)).content.decode()
+    client.post(_page(client_record))
+
+    assert "failed" in text
+    assert "Try again</button>" in text
+    assert ClientExport.objects.filter(client=client_record).count() == 2
+
+
+def test_asking_again_while_one_is_prepared_queues_nothing_more(client, trainer, client_record, task_workers):
+    login_as(client, trainer)
+
+    for _ in range(3):
+        assert client.post(_page(client_record)).status_code == 302
+
+    assert ClientExport.objects.filter(client=client_record).count() == 1
+    assert DBTaskResult.objects.filter(task_path="security.tasks.build_client_export").count() == 1
+
+
+def test_the_download_is_an_uncached_attachment_served_only_through_the_view(client, trainer, client_record):
+    export = _ready_export(client_record)
+    login_as(client, trainer)
+
+    response = client.get(_download_url(export))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    day = timezone.localdate()
+    assert response["Content-Disposition"] == f'attachment; filename="jane-doe-data-{day:%Y-%m-%d}.zip"'
+    assert response["Cache-Control"] == "no-store, private"
+    data, _ = _unzip(b"".join(response.streaming_content))
+    assert data == {"client": {"id": client_record.pk}}
+    event = AuditEvent.objects.get(client=client_record)
+    assert (event.user, event.action) == (trainer, "export")
+    assert event.url_name == "security:client_export_download"
+    # The storage has no public URL of its own.
+    assert client.get(f"/media/{export.file_name}").status_code == 404
+
+
+def test_only_a_ready_recent_export_of_this_client_is_served(client, trainer, client_record, other_trainer):
+    own_other = factories.ClientFactory(trainer=trainer)
+    elsewhere = _ready_export(own_other)
+    pending = ClientExport.objects.create(client=client_record, requested_by=trainer)
+    old = _ready_export(client_record)
+    ClientExport.objects.filter(pk=old.pk).update(requested_at=timezone.now() - timedelta(days=2))
+    login_as(client, trainer)
+
+    for export in (elsewhere, pending, old):
+        url = reverse(
+            "security:client_export_download", kwargs={"client_pk": client_record.pk, "export_pk": export.pk}
+        )
+        assert client.get(url).status_code == 404, export
+    assert not AuditEvent.objects.filter(action="export").exists()
+    assert "ready.zip" not in client.get(_page(client_record)).content.decode()
+
+
+def test_a_client_erased_while_the_export_was_built_leaves_no_file(
+    trainer, client_record, monkeypatch, django_capture_on_commit_callbacks
+):
+    def erase_midway(client, out):
+        out.write(b"half a zip")
+        client_erase(client=client, by=trainer)
+
+    monkeypatch.setattr("security.services.export_zip", erase_midway)
+    export = ClientExport.objects.create(client=client_record, requested_by=trainer)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = build_client_export.call(export_id=export.pk)
+
+    assert result is None
+    assert not ClientExport.objects.exists()
+    assert _stored_files() == set()
+
+
+# Sign-in records and the admin log: the client's own, in the export; nobody else's.
+
+
+def test_it_exports_the_clients_sign_ins_and_nobody_elses(trainer, client_record, other_client_record):
+    portal_user = client_record.portal_user
+    phone = BrowserClient()
+    phone.post(reverse("login"), {"username": portal_user.username, "password": "wrong"})
+    signed_in = phone.post(reverse("login"), {"username": portal_user.username, "password": PASSWORD})
+    assert signed_in.status_code == 302
+    # Their e-mail typed where the username goes, and a failure log kept under it in capitals.
+    BrowserClient().post(reverse("login"), {"username": client_record.email, "password": "wrong"})
+    AccessFailureLog.objects.create(
+        username=client_record.email.upper(), ip_address="10.0.0.9", user_agent="Phone", path_info="/login/"
+    )
+    other = other_client_record.portal_user
+    BrowserClient().post(reverse("login"), {"username": other.username, "password": "wrong"})
+    AccessLog.objects.create(username=other.username, ip_address="10.0.0.8", user_agent="Other")
+    kind = ContentType.objects.get_for_model(client_record)
+    for user in (portal_user, trainer):
+        LogEntry.objects.create(
+            user=user,
+            content_type=kind,
+            object_id=str(client_record.pk),
+            object_repr=f"by {user.username}",
+            action_flag=CHANGE,
+            change_message="[]",
+        )
+
+    document = export_document(client_record)
+
+    records = [(r["record"], r["username"]) for r in document["login_records"]]
+    assert sorted(records) == sorted(
+        [
+            ("signed in", portal_user.username),
+            ("failed sign-ins counted towards a lockout", client_record.email),
+            ("failed sign-in", client_record.email.upper()),
+        ]
+    )
+    assert {r["ip_address"] for r in document["login_records"]} == {"127.0.0.1", "10.0.0.9"}
+    sign_in = next(r for r in document["login_records"] if r["record"] == "signed in")
+    assert sign_in["at"] == AccessLog.objects.get(username=portal_user.username).attempt_time
+    admin_log = [(entry["object"], entry["action"]) for entry in document["admin_log"]]
+    assert admin_log == [(f"by {portal_user.username}", "changed")]
+    # The other client's failures are there to be left out.
+    assert AccessAttempt.objects.filter(username=other.username).exists()
+
+
+def test_the_sign_ins_of_a_client_without_a_portal_account_are_those_at_their_e_mail(client_record):
+    client_record.portal_user = None
+    client_record.save()
+    AccessAttempt.objects.create(
+        username=client_record.email, ip_address="10.0.0.7", failures_since_start=2, get_data="", post_data=""
+    )
+
+    document = export_document(client_record)
+
+    assert [(r["record"], r["failures"]) for r in document["login_records"]] == [
+        ("failed sign-ins counted towards a lockout", 2)
+    ]
+    assert document["admin_log"] == []
+
+
+def test_a_new_export_clears_the_downloads_no_longer_offered(
+    client, trainer, client_record, other_client_record, task_workers, django_capture_on_commit_callbacks
+):
+    old = _ready_export(client_record)
+    ClientExport.objects.filter(pk=old.pk).update(requested_at=timezone.now() - timedelta(days=2))
+    recent = _ready_export(client_record)
+    someone_elses = _ready_export(other_client_record)
+    ClientExport.objects.filter(pk=someone_elses.pk).update(requested_at=timezone.now() - timedelta(days=2))
+    login_as(client, trainer)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_page(client_record))
+
+    assert not ClientExport.objects.filter(pk=old.pk).exists()
+    assert not default_storage.exists(old.file_name)
+    assert default_storage.exists(recent.file_name)
+    assert default_storage.exists(someone_elses.file_name)
+    assert ClientExport.objects.filter(client=client_record).count() == 2  # recent and the new one

@@ -108,6 +108,7 @@ CLIENT_PAGES = {
         "reports:progress",
         "reports:progress_pdf",
         "security:client_export",
+        "security:client_export_download",
         "security:client_erase",
     },
     "client": {

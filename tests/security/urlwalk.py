@@ -10,6 +10,8 @@ from urllib.parse import quote
 
 from django.apps import apps
 from django.contrib.auth.tokens import default_token_generator
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.test import Client as HttpClient
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -18,6 +20,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from assessments.models import Assessment
 from clients.models import Client, Screening
+from security.models import ClientExport
 from tests import factories
 
 PERSONAS = ("anonymous", "trainer", "other_trainer", "client", "other_client", "admin")
@@ -92,6 +95,10 @@ ALLOWED_TO_POST: dict[str, set[str]] = {
     "staff": {"admin"},
 }
 
+# The kinds of page that show or change a client's data. A staff user without a right over
+# clients (say a catalogue editor) gets 403 on each; elsewhere they fare as the admin does.
+CLIENT_KINDS = frozenset({"trainer", "trainer-owner", "trainer-owner-or-admin", "portal", "portal-owner"})
+
 
 @dataclass
 class World:
@@ -109,6 +116,7 @@ class World:
     muscle: object
     link: object
     screening: Screening
+    export: ClientExport
 
     def login(self, persona: str) -> HttpClient:
         browser = HttpClient()
@@ -156,6 +164,12 @@ def build_world(*, trainer, other_trainer, client_record, other_client_record, a
         muscle=muscle,
         link=link,
         screening=screening,
+        export=ClientExport.objects.create(
+            client=client_record,
+            requested_by=trainer,
+            status=ClientExport.Status.READY,
+            file_name=default_storage.save("exports/walk.zip", ContentFile(b"PK\x05\x06" + bytes(18))),
+        ),
     )
 
 
@@ -206,7 +220,7 @@ class Entry:
     post: Callable[[World], dict] = lambda world: {}
     # Statuses that differ from the kind's defaults, by persona; (302, "/where/") for redirects.
     overrides: dict[str, object] = field(default_factory=dict)
-    # A POST-only action: a GET that gets past the role check answers 405.
+    # A POST-only action: a GET by someone who may see the object answers 405.
     post_only: bool = False
     # Why a page is public or otherwise unusual, for the reader of this table.
     why: str = ""
@@ -215,7 +229,8 @@ class Entry:
         if persona in self.overrides:
             return self.overrides[persona]
         status = KINDS[self.kind][persona]
-        if self.post_only and status in (200, 404):
+        # Only someone who may see the object learns that a GET is the wrong method.
+        if self.post_only and status == 200:
             return 405
         return status
 
@@ -317,6 +332,10 @@ REGISTRY: dict[str, Entry] = {
     "reports:portal_progress": Entry("portal"),
     "reports:portal_progress_pdf": Entry("portal"),
     "security:client_export": Entry("trainer-owner-or-admin", kwargs=_client_pk),
+    "security:client_export_download": Entry(
+        "trainer-owner-or-admin",
+        kwargs=lambda world: {"client_pk": world.client.pk, "export_pk": world.export.pk},
+    ),
     "security:client_erase": Entry("trainer-owner-or-admin", kwargs=_client_pk, post=_erase_data),
 }
 
