@@ -4,6 +4,7 @@ from functools import cached_property
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
@@ -15,6 +16,8 @@ from clients.services import client_create, client_update
 from security.audit import audit
 
 PAGE_SIZE = 25
+# A client of many years has hundreds of sessions: the page lists them a page at a time.
+SESSIONS_PER_PAGE = 20
 
 
 class ClientListView(TrainerRequiredMixin, ListView):
@@ -86,8 +89,11 @@ class ClientDetailView(TrainerRequiredMixin, OwnClientMixin, DetailView):
         context["screening_due"] = latest is None or latest.is_due
         # Through the reverse relation: the clients app does not import assessments. The
         # charts are on the progress page, which the section links to.
-        context["assessments"] = self.object.assessments.order_by("-session_date", "-created_at").only(
+        assessments = self.object.assessments.order_by("-session_date", "-created_at").only(
             "pk", "client_id", "session_date", "status", "pain_score", "notes"
+        )
+        context["assessments"] = Paginator(assessments, SESSIONS_PER_PAGE).get_page(
+            self.request.GET.get("page")
         )
         audit(self.request, client_id=self.object.pk)
         return context

@@ -2,12 +2,14 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import PasswordResetConfirmView
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_safe
 
 from clients.roles import portal_client_required
+from clients.views.clients import SESSIONS_PER_PAGE
 from security.audit import audit
 
 
@@ -17,11 +19,12 @@ def portal_home(request: HttpRequest) -> HttpResponse:
     client = request.user.client_profile  # with its trainer, read by the access check
     # Through the reverse relation: this app does not import the assessments app.
     assessments = client.assessments.filter(status="final").order_by("-session_date", "-created_at")
+    page = Paginator(assessments, SESSIONS_PER_PAGE).get_page(request.GET.get("page"))
     audit(request, client_id=client.pk)
     return render(
         request,
         "clients/portal_home.html",
-        {"client": client, "trainer": client.trainer, "assessments": assessments},
+        {"client": client, "trainer": client.trainer, "assessments": page},
     )
 
 

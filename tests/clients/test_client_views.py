@@ -285,6 +285,12 @@ def test_detail_queries_do_not_grow_with_clients(
     AssessmentFactory.create_batch(29, client=many[-1])
     with django_assert_max_num_queries(few):
         response = signed_in.get(many[-1].get_absolute_url())
-    assert response.text.count('data-testid="assessment-row"') == 30
-    # Session, user, role, the client, their screening and sessions, the audit row, the session saved.
-    assert few <= 10, few
+    # However many sessions, the page lists a page of them.
+    assert response.text.count('data-testid="assessment-row"') == 20
+    assert "Page 1 of 2" in response.text
+    second = signed_in.get(many[-1].get_absolute_url(), {"page": "2"})
+    assert second.text.count('data-testid="assessment-row"') == 10
+    assert signed_in.get(many[-1].get_absolute_url(), {"page": "x\x00"}).status_code == 200
+    # Session, user, role, the client, their screening, the sessions and their count (pages),
+    # the audit row, the session saved.
+    assert few <= 11, few

@@ -238,3 +238,16 @@ def test_a_changed_email_moves_the_portal_login(signed_in, invitee):
     invitee.refresh_from_db()
     assert invitee.portal_user.username == "maya.new@example.com"
     assert mail.outbox[-1].to == ["maya.new@example.com"]
+
+
+def test_the_portal_lists_many_sessions_a_page_at_a_time(client, client_user, client_record):
+    AssessmentFactory.create_batch(25, client=client_record, final=True)
+    AssessmentFactory(client=client_record)  # a draft is never listed
+    client.force_login(client_user)
+
+    first = client.get(reverse("portal:home"))
+    second = client.get(reverse("portal:home"), {"page": "2"})
+
+    assert first.text.count("summary.pdf") == 20
+    assert "Page 1 of 2" in first.text
+    assert second.text.count("summary.pdf") == 5
