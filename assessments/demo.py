@@ -9,7 +9,6 @@ from assessments.models import Assessment
 from assessments.services import (
     MuscleFindingData,
     PatternFindingData,
-    assessment_finalise,
     assessment_save,
 )
 from clients.models import Client
@@ -90,7 +89,7 @@ def _load_client(client: Client, plan: dict, patterns: dict[str, Pattern]) -> in
                 )
                 for link in links[:keep]
             ]
-        assessment = assessment_save(
+        assessment_save(
             assessment=Assessment(client=client, trainer=client.trainer),
             header={
                 "session_date": first + timedelta(days=DAYS_BETWEEN * session),
@@ -101,7 +100,6 @@ def _load_client(client: Client, plan: dict, patterns: dict[str, Pattern]) -> in
             muscle_findings=muscle_findings,
             expected_version=None,
             by=client.trainer,
+            finalise=session < SESSIONS - 1,
         )
-        if session < SESSIONS - 1:
-            assessment_finalise(assessment=assessment, by=client.trainer)
     return SESSIONS

@@ -6,13 +6,18 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Model
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from assessments.models import Assessment, MuscleFinding, PatternFinding
 from assessments.signals import assessment_finalised
+
+# What a write can fail with when the database is down, a lock or statement timed out or the
+# connection dropped: nothing was written (each function here is one transaction), and the same
+# call may well succeed if tried again. Any other database error is a bug.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 
 
 class ConflictError(Exception):
@@ -73,12 +78,20 @@ def assessment_save(
     by,
     read_findings: tuple[list[PatternFinding], list[MuscleFinding]] | None = None,
     submission_token: UUID | None = None,
+    finalise: bool = False,
 ) -> Assessment:
     """Create or update an assessment with exactly these findings, all or nothing.
 
     `header` holds session_date, notes and pain_score. For an existing assessment,
     raises ConflictError when its version is no longer `expected_version`, and
     LockedError when it is final. The query count does not grow with the findings.
+    With `finalise`, the assessment is also finalised in the same transaction: saved and
+    final, or neither.
+
+    When the version check fails but the assessment already holds exactly this (the same
+    form sent again: a double click, a retry after a lost response), nothing is written and
+    the assessment is returned as it now is, finalised too if asked: a resubmission succeeds.
+    A final assessment counts as holding it only when `finalise` was asked.
 
     A new assessment stores its form's `submission_token`; when `by` already created one
     for this client with that token, nothing is written and AlreadySubmittedError names it.
@@ -101,7 +114,17 @@ def assessment_save(
             assessment._history_date = now
             assessment.save()
         else:
-            _claim_version(assessment, expected_version)
+            try:
+                _claim_version(assessment, expected_version)
+            except (ConflictError, LockedError) as refused:
+                if isinstance(refused, LockedError) and not finalise:
+                    raise
+                if not _holds(assessment.pk, header, pattern_findings, muscle_findings):
+                    raise
+                assessment.refresh_from_db()
+                if finalise and not assessment.is_final:
+                    assessment_finalise(assessment=assessment, by=by)
+                return assessment
             assessment._history_date = now
             assessment.save(update_fields=[*HEADER_FIELDS, "version", "updated_at"])
         pattern_rows, muscle_rows = read_findings or (None, None)
@@ -140,6 +163,8 @@ def assessment_save(
             by=by,
             now=now,
         )
+        if finalise:
+            assessment_finalise(assessment=assessment, by=by)
     return assessment
 
 
@@ -210,6 +235,34 @@ def _claim_version(assessment: Assessment, expected_version: int | None) -> None
             raise LockedError("This assessment is final. Reopen it to make changes.")
         raise ConflictError(current[1] if current else expected)
     assessment.version = expected + 1
+
+
+def _holds(
+    assessment_id: int,
+    header: dict,
+    pattern_findings: list[PatternFindingData],
+    muscle_findings: list[MuscleFindingData],
+) -> bool:
+    """Whether the stored assessment already equals what a save would make it (three queries)."""
+    stored = Assessment.objects.filter(pk=assessment_id).values(*HEADER_FIELDS).first()
+    if stored is None or any(stored[name] != value for name, value in header.items() if name in stored):
+        return False
+    patterns = set(
+        PatternFinding.objects.filter(assessment_id=assessment_id).values_list(
+            "pattern_id", "side", "severity", "note"
+        )
+    )
+    # As the save keeps them: the last of each key.
+    wanted_patterns = {f.key: f for f in pattern_findings}.values()
+    if patterns != {(f.pattern_id, f.side, f.severity, f.note) for f in wanted_patterns}:
+        return False
+    muscles = set(
+        MuscleFinding.objects.filter(assessment_id=assessment_id).values_list(
+            "pattern_id", "muscle_id", "side", "role", "note"
+        )
+    )
+    wanted_muscles = {f.key: f for f in muscle_findings}.values()
+    return muscles == {(f.pattern_id, f.muscle_id, f.side, f.role, f.note) for f in wanted_muscles}
 
 
 def _current_version(assessment: Assessment) -> int:

@@ -11,11 +11,18 @@ class ReportKind(models.TextChoices):
 
 
 class RenderedReport(models.Model):
-    """A PDF rendered once and kept in storage, found again by the hash of what it shows."""
+    """A PDF rendered once and kept in storage, found again by the hash of what it shows.
+
+    PENDING: queued for a worker; RUNNING: a worker claimed it; READY: `file_name` holds the whole
+    PDF, `byte_size` bytes with digest `sha256`; FAILED: the last render raised. `updated_at` is when
+    it was last queued or claimed: a render that shows no progress for long is taken over.
+    """
 
     class Status(models.TextChoices):
-        PENDING = "pending", "being prepared"
+        PENDING = "pending", "waiting for a worker"
+        RUNNING = "running", "being prepared"
         READY = "ready", "ready"
+        FAILED = "failed", "failed"
 
     key = models.CharField(max_length=64, unique=True, help_text="sha256 of the report data and templates.")
     kind = models.CharField(max_length=8, choices=ReportKind.choices)
@@ -27,6 +34,9 @@ class RenderedReport(models.Model):
     status = models.CharField(max_length=7, choices=Status.choices, default=Status.PENDING)
     file_name = models.CharField(max_length=255, blank=True, help_text="Name in the default storage.")
     byte_size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(
+        max_length=64, blank=True, help_text="Of the file as stored; blank for renders stored before it."
+    )
     render_seconds = models.FloatField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -34,10 +44,15 @@ class RenderedReport(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=["pending", "ready"]), name="renderedreport_status_valid"
+                condition=models.Q(status__in=["pending", "running", "ready", "failed"]),
+                name="renderedreport_status_valid",
             ),
             models.CheckConstraint(
                 condition=models.Q(kind__in=["summary", "progress"]), name="renderedreport_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="ready") | ~models.Q(file_name=""),
+                name="renderedreport_ready_has_file",
             ),
         ]
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, transaction
 from django.db.models import QuerySet
 from django.tasks import task_backends
 from django.tasks.backends.immediate import ImmediateBackend
@@ -32,8 +32,11 @@ logger = logging.getLogger(__name__)
 
 # Bump when the layout changes in a way the template hash cannot see (e.g. pdf.py options).
 TEMPLATE_VERSION = "2"
-# A render that has not finished in this long is assumed lost and is queued again.
-PENDING_TIMEOUT = timedelta(minutes=10)
+# A render queued or claimed this long ago and not finished is taken for lost with its worker, and
+# the next request or task takes it over. A render takes seconds (pdf.py), so a live one is not
+# taken for dead; one still queued behind others is queued once more, and the second task finds
+# the file the first stored.
+STALE_AFTER = timedelta(seconds=60)
 
 
 @dataclass(frozen=True)
@@ -101,64 +104,151 @@ def cache_file_name(key: str) -> str:
     return f"reports/cache/{key}.pdf"
 
 
+def _file_is_whole(rendered: RenderedReport) -> bool:
+    """Whether storage holds the file as stored: its size and, where recorded, its sha256.
+
+    Reads the file (a PDF is well under 1 MB: hashing it takes about a millisecond).
+    """
+    try:
+        with default_storage.open(rendered.file_name, "rb") as stored:
+            whole = stored.size == rendered.byte_size
+            if whole and rendered.sha256:
+                digest = hashlib.sha256()
+                for chunk in stored.chunks():
+                    digest.update(chunk)
+                whole = digest.hexdigest() == rendered.sha256
+    except OSError:
+        whole = False
+    if not whole:
+        logger.warning("Rendered report file %s is missing or damaged; rendering anew", rendered.file_name)
+    return whole
+
+
+def rendered_report_find(*, key: str) -> RenderedReport | None:
+    """The rendered PDF for this key if it is ready and its file in storage is whole.
+
+    One query; reads the file.
+    """
+    rendered = RenderedReport.objects.filter(key=key, status=RenderedReport.Status.READY).first()
+    if rendered is None or not _file_is_whole(rendered):
+        return None
+    return rendered
+
+
+def _rendered_report_claim(
+    *, report: Report, key: str, status: str, again: bool
+) -> tuple[RenderedReport, bool]:
+    """Marks the key's row (created if need be) `status`, PENDING to queue the render or RUNNING to
+    render it here, and returns it with True; or leaves it and returns it with False when its PDF
+    is ready and whole, when a render of it is live (claimed, or for PENDING queued, less than
+    STALE_AFTER ago), or when it failed and not `again`.
+    """
+    Status = RenderedReport.Status
+    with transaction.atomic():
+        rendered, created = RenderedReport.objects.select_for_update().get_or_create(
+            key=key, defaults={"kind": report.header.kind, **_owner_ids(report), "status": status}
+        )
+        if created:
+            return rendered, True
+        if rendered.status == Status.READY:
+            # Stored whole meanwhile by another render, or its file is missing or damaged.
+            take = not _file_is_whole(rendered)
+        elif rendered.status == Status.FAILED:
+            take = again
+        elif rendered.status == Status.PENDING and status == Status.RUNNING:
+            take = True  # the queued render, taken by a worker
+        else:
+            take = rendered.updated_at <= timezone.now() - STALE_AFTER
+        if not take:
+            return rendered, False
+        if rendered.file_name:
+            # Damaged or missing, so gone now whatever becomes of this transaction: a row that
+            # is not ready names no file, and the new one may be written under the same name.
+            _storage_delete([rendered.file_name])
+        rendered.status = status
+        rendered.file_name, rendered.byte_size, rendered.sha256 = "", 0, ""
+        rendered.save(update_fields=["status", "file_name", "byte_size", "sha256", "updated_at"])
+    return rendered, True
+
+
+def _rendered_report_fail(*, key: str) -> None:
+    try:
+        # A render that finished meanwhile (one taken for lost) keeps its file.
+        RenderedReport.objects.filter(key=key).exclude(status=RenderedReport.Status.READY).update(
+            status=RenderedReport.Status.FAILED, updated_at=timezone.now()
+        )
+    except DatabaseError:
+        # Left running, the render is taken over once STALE_AFTER has passed.
+        logger.exception("Could not mark the render of report %s as failed", key[:12])
+
+
 def rendered_report_store(*, report: Report, key: str) -> RenderedReport:
     """Render the report's PDF, write it through the storage API and mark it ready under `key`
     (its `report_key`, which the caller has already worked out to look for a stored file).
 
-    Raises IntegrityError, leaving no file, when the client was erased meanwhile.
+    The file is written only once every byte is rendered, and the row names it, with its size and
+    sha256, only once it is written: a row never names a partial file. On an error the render is
+    marked failed, no file of it is left and the error is raised again: IntegrityError when the
+    client was erased meanwhile.
     """
-    started = time.perf_counter()
-    pdf = render_pdf(report)
-    elapsed = time.perf_counter() - started
+    Status = RenderedReport.Status
     name = cache_file_name(key)
-    # Same key means same bytes, so replacing a file another render wrote is harmless.
-    if default_storage.exists(name):
-        default_storage.delete(name)
-    saved_name = default_storage.save(name, ContentFile(pdf))
+    written = ""
     try:
+        started = time.perf_counter()
+        pdf = render_pdf(report)
+        elapsed = time.perf_counter() - started
         with transaction.atomic():
-            rendered, _ = RenderedReport.objects.update_or_create(
-                key=key,
-                defaults={
-                    "kind": report.header.kind,
-                    **_owner_ids(report),
-                    "status": RenderedReport.Status.READY,
-                    "file_name": saved_name,
-                    "byte_size": len(pdf),
-                    "render_seconds": elapsed,
-                },
-            )
-    except IntegrityError:
-        # The client was erased while this render ran: leave no file of theirs behind.
-        default_storage.delete(saved_name)
+            rendered = RenderedReport.objects.select_for_update().filter(key=key).first()
+            if rendered is not None and rendered.status == Status.READY:
+                return rendered  # a render taken for lost finished after all: same key, same bytes
+            # No ready row names this file: one there was left by a render that died writing it.
+            default_storage.delete(name)
+            written = name
+            written = default_storage.save(name, ContentFile(pdf))
+            if rendered is None:
+                rendered = RenderedReport(key=key, kind=report.header.kind, **_owner_ids(report))
+            rendered.status = Status.READY
+            rendered.file_name = written
+            rendered.byte_size = len(pdf)
+            rendered.sha256 = hashlib.sha256(pdf).hexdigest()
+            rendered.render_seconds = elapsed
+            rendered.save()
+    except Exception:
+        if written:
+            # A partial file, or a whole one no row may name (the client was erased meanwhile).
+            _storage_delete([written])
+        _rendered_report_fail(key=key)
         raise
     logger.info("Rendered %s report %s in %.2f s", report.header.kind, key[:12], elapsed)
     return rendered
 
 
-def rendered_report_find(*, key: str) -> RenderedReport | None:
-    """The rendered PDF for this key if it is ready and its file is still in storage. One query."""
-    rendered = RenderedReport.objects.filter(key=key, status=RenderedReport.Status.READY).first()
-    if rendered is None or not default_storage.exists(rendered.file_name):
-        return None
-    return rendered
-
-
 def rendered_report_ensure(*, report: Report) -> RenderedReport:
-    """The report's PDF, rendered only if no file holds this content yet.
+    """The report's PDF, rendered unless a whole file holds this content already; what a task runs.
 
     A finalise and a download may both queue the same render; the second finds the first's file.
+    A failed render or one whose worker was lost is rendered again; one that another worker is
+    rendering is left to it, and its row (RUNNING) returned. Raises what the render raised.
     """
     key = report_key(report)
-    return rendered_report_find(key=key) or rendered_report_store(report=report, key=key)
+    if rendered := rendered_report_find(key=key):
+        return rendered
+    rendered, taken = _rendered_report_claim(
+        report=report, key=key, status=RenderedReport.Status.RUNNING, again=True
+    )
+    return rendered_report_store(report=report, key=key) if taken else rendered
 
 
-def rendered_report_request(*, request: ReportRequest, report: Report) -> RenderedReport | None:
-    """The PDF of `report`, already `request.build()`: from storage, else rendered now or queued.
+def rendered_report_request(*, request: ReportRequest, report: Report, retry: bool = False) -> RenderedReport:
+    """The row of `report`'s PDF (`report` is `request.build()`): READY with a whole file in storage,
+    PENDING or RUNNING while a worker renders it, or FAILED.
 
-    With the immediate task backend the task would run here and build the report again,
-    so the report in hand is rendered instead. With a real backend the render is queued
-    (once, until PENDING_TIMEOUT) and None is returned until a worker has stored it.
+    Renders or queues it when no whole file holds it and no render of it is live: none yet, its
+    file missing or damaged, its render lost (STALE_AFTER), or failed and `retry` asks again.
+    With the immediate task backend the task would run here and build the report again, so the
+    report in hand is rendered instead, and a failure is logged and answered as FAILED. With a
+    real backend the render is queued for a worker.
     """
     # reports.tasks imports this module for the render it runs.
     from reports.tasks import render_report_pdf
@@ -166,23 +256,22 @@ def rendered_report_request(*, request: ReportRequest, report: Report) -> Render
     key = report_key(report)
     if rendered := rendered_report_find(key=key):
         return rendered
-    if isinstance(task_backends[render_report_pdf.backend], ImmediateBackend):
-        return rendered_report_store(report=report, key=key)
-    with transaction.atomic():
-        pending, created = RenderedReport.objects.select_for_update().get_or_create(
-            key=key, defaults={"kind": report.header.kind, **_owner_ids(report)}
-        )
-        already_queued = (
-            not created
-            and pending.status == RenderedReport.Status.PENDING
-            and pending.updated_at > timezone.now() - PENDING_TIMEOUT
-        )
-        if not already_queued and not created:
-            pending.status = RenderedReport.Status.PENDING
-            pending.save(update_fields=["status", "updated_at"])
-    if not already_queued:
+    immediate = isinstance(task_backends[render_report_pdf.backend], ImmediateBackend)
+    Status = RenderedReport.Status
+    rendered, taken = _rendered_report_claim(
+        report=report, key=key, status=Status.RUNNING if immediate else Status.PENDING, again=retry
+    )
+    if not taken:
+        return rendered
+    if not immediate:
         render_report_pdf.enqueue(**request.task_kwargs())
-    return None
+        return rendered
+    try:
+        return rendered_report_store(report=report, key=key)
+    except Exception:
+        logger.exception("Rendering %s report %s failed", report.header.kind, key[:12])
+        rendered.status = Status.FAILED
+        return rendered
 
 
 def rendered_reports_delete(*, reports: QuerySet[RenderedReport]) -> None:

@@ -1,5 +1,9 @@
 """Report pages and PDF downloads for trainers (their clients) and clients (themselves)."""
 
+import math
+import time
+from datetime import timedelta
+
 from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -10,14 +14,21 @@ from django.views.decorators.http import require_safe
 from assessments.models import Assessment
 from clients.models import Client
 from clients.roles import portal_client_required, trainer_required
+from reports.data import Report
 from reports.forms import ProgressPeriodForm
-from reports.models import ReportKind
+from reports.models import RenderedReport, ReportKind
 from reports.pdf import pdf_filename
 from reports.services import ReportRequest, rendered_report_request, report_download_record
 from security.access import require_methods
 from security.audit import Action, audit
 
 HTML_TEMPLATES = {ReportKind.SUMMARY: "reports/summary.html", ReportKind.PROGRESS: "reports/progress.html"}
+# While a worker renders a PDF its page asks again this often, for this long at most; then it says
+# the PDF is late and offers a reload, which waits as long again.
+POLL_EVERY_SECONDS = 2
+POLL_FOR = timedelta(minutes=3)
+# The polling page sends when it began to wait (epoch seconds), so that each page's wait is bounded.
+WAITING_SINCE_HEADER = "X-Report-Waiting-Since"
 
 
 def _with_query(url: str, request: HttpRequest) -> str:
@@ -34,19 +45,50 @@ def _report_page(
     return render(request, HTML_TEMPLATES[report_request.kind], context)
 
 
+def _waiting_since(request: HttpRequest, now: float) -> float:
+    """When the page that polls began to wait (it sends it back with each poll), else now."""
+    try:
+        since = float(request.headers.get(WAITING_SINCE_HEADER, ""))
+    except ValueError:
+        return now
+    return since if math.isfinite(since) else now
+
+
+def _pdf_waiting(request: HttpRequest, report: Report, rendered: RenderedReport) -> HttpResponse:
+    """While the PDF is not ready: a page that polls (htmx) while a worker renders it, for POLL_FOR
+    at most, then says that it is late; or says that the render failed. Either offers the page
+    again, which renders anew what failed or was lost."""
+    is_htmx = request.headers.get("HX-Request") == "true"
+    now = time.time()
+    since = _waiting_since(request, now) if is_htmx else now
+    if rendered.status == RenderedReport.Status.FAILED:
+        state = "failed"
+    else:
+        state = "late" if now - since > POLL_FOR.total_seconds() else "preparing"
+    context = {
+        "report": report,
+        "state": state,
+        "poll_url": request.get_full_path(),
+        "poll_seconds": POLL_EVERY_SECONDS,
+        "waiting_since": int(since),
+    }
+    template = "reports/_pdf_preparing.html" if is_htmx else "reports/pdf_preparing.html"
+    return render(request, template, context)
+
+
 def _pdf_download(request: HttpRequest, report_request: ReportRequest) -> HttpResponse:
-    """Serve the report's PDF from storage, found by its content key; render it if there is none.
+    """Serve the report's PDF from storage, found by its content key and whole; else render it.
 
     The report is built once: its key finds the file, and with the immediate task backend
-    the same report is rendered. While a real backend's worker renders it, answer a page
-    that polls (htmx) until it is ready.
+    the same report is rendered. While a real backend's worker renders it, or when it
+    failed, answer a page that says so. A person's request (not the page's poll) renders
+    again a render that failed: the page's "Try again".
     """
     is_htmx = request.headers.get("HX-Request") == "true"
     report = report_request.build()
-    rendered = rendered_report_request(request=report_request, report=report)
-    if rendered is None:
-        template = "reports/_pdf_preparing.html" if is_htmx else "reports/pdf_preparing.html"
-        return render(request, template, {"report": report, "poll_url": request.get_full_path()})
+    rendered = rendered_report_request(request=report_request, report=report, retry=not is_htmx)
+    if rendered.status != RenderedReport.Status.READY:
+        return _pdf_waiting(request, report, rendered)
     if is_htmx:
         return render(request, "reports/_pdf_ready.html", {"download_url": request.get_full_path()})
     report_download_record(user=request.user, report=report, rendered=rendered)

@@ -79,15 +79,19 @@ def client_export_build(*, export_id: int) -> ClientExport | None:
     if export is None:
         return None
     ClientExport.objects.filter(pk=export.pk).update(status=ClientExport.Status.RUNNING)
+    name = _export_file_name(export)
     try:
+        # The zip is whole in the spool before its file in storage is created.
         with tempfile.TemporaryFile() as spool:
             export_zip(export.client, spool)
             size = spool.tell()
             spool.seek(0)
-            name = default_storage.save(_export_file_name(export), File(spool))
+            name = default_storage.save(name, File(spool))
     except Client.DoesNotExist:
         return None  # erased while it was being built
     except Exception:
+        # A save that failed partway (a full disk) leaves no partial file; the name is this build's own.
+        _delete_files([name])
         ClientExport.objects.filter(pk=export.pk).update(
             status=ClientExport.Status.FAILED, finished_at=timezone.now()
         )
@@ -133,7 +137,7 @@ def _delete_files(names: list[str]) -> None:
             default_storage.delete(name)
         except OSError:
             # The rows are gone already; a file left behind is logged for the admin to remove.
-            logger.exception("Could not delete an erased client's file %s", name)
+            logger.exception("Could not delete the client's file %s", name)
 
 
 def client_erase(*, client: Client, by: AbstractBaseUser) -> None:

@@ -3,6 +3,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -64,8 +65,10 @@ def client_export_view(request: HttpRequest, client_pk: int) -> HttpResponse:
     """
     client = _export_client(request, client_pk)
     if request.method == "POST":
-        client_export_request(client=client, by=request.user)
-        audit(request, client_id=client.pk)
+        # The request's audit row commits with the export (and its queued task) or not at all.
+        with transaction.atomic():
+            client_export_request(client=client, by=request.user)
+            audit(request, client_id=client.pk)
         return redirect("security:client_export", client_pk=client.pk)
     exports = list(
         ClientExport.objects.offered().filter(client=client).select_related("requested_by")[:EXPORTS_SHOWN]
@@ -93,6 +96,9 @@ def client_export_download(request: HttpRequest, client_pk: int, export_pk: int)
     export = _ready_export(request, client_pk, export_pk)
     client = export.client
     try:
+        # A file of another size than was stored is damaged: never served, as if missing.
+        if default_storage.size(export.file_name) != export.byte_size:
+            raise OSError("export file damaged")
         file = default_storage.open(export.file_name, "rb")
     except OSError:
         raise Http404("This download is no longer kept. Prepare a new one.") from None

@@ -97,6 +97,20 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Bounded waits, in seconds (0 leaves the server's or the role's own setting). A row lock
+# held elsewhere fails a save after DB_LOCK_TIMEOUT instead of holding a web worker until
+# gunicorn kills it (30 s) while every other request queues behind it; a statement ends
+# well before that; a transaction left open without a statement gives its locks back.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _timeouts = {
+        "lock_timeout": env.int("DB_LOCK_TIMEOUT", default=5),
+        "statement_timeout": env.int("DB_STATEMENT_TIMEOUT", default=20),
+        "idle_in_transaction_session_timeout": env.int("DB_IDLE_IN_TRANSACTION_TIMEOUT", default=30),
+    }
+    _limits = " ".join(f"-c {name}={seconds * 1000}" for name, seconds in _timeouts.items() if seconds)
+    if _limits:
+        _options = DATABASES["default"].setdefault("OPTIONS", {})
+        _options["options"] = f"{_options.get('options', '')} {_limits}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Rate-limit counters live here, so every process must see the same cache: the database's

@@ -21,7 +21,8 @@ from assessments.models import Severity, Side
 from assessments.services import MuscleFindingData, PatternFindingData
 from imbalances.models import Role
 
-PATTERN_SIDES = [("", "choose a side"), (Side.LEFT, "left"), (Side.RIGHT, "right")]
+# Radios, none ticked until the trainer picks one: an untouched pattern posts nothing.
+PATTERN_SIDES = [(Side.LEFT, "left"), (Side.RIGHT, "right")]
 MUSCLE_SIDES = [("", "side as expected"), *Side.choices]
 
 # Fields validate values and hold no per-form state, so one of each serves every block.
@@ -75,7 +76,9 @@ class PatternBlockForm:
     """Validates one pattern block of the POST like a Django form with prefix `p<pattern pk>`.
 
     Field names (unprefixed): `severity`, `side` (lateral patterns only), `note`, and
-    for each catalogue muscle link `m<link pk>-confirmed`, `-role` and `-side`.
+    for each catalogue muscle link `m<link pk>-confirmed`, `-role` and `-side`. Any may be
+    missing from a post, and a pattern nobody marked posts none: a missing severity is "none"
+    (not found), a missing side, note or role is empty (the role then the link's expected one).
     `pattern_url` and `muscles_url` are the links the page shows with the block.
     """
 
@@ -143,7 +146,8 @@ class PatternBlockForm:
 
     @property
     def severity_shown(self) -> str:
-        return _text(self.value("severity", Severity.NONE))
+        """The ticked severity; "" when none is, as on a pattern nothing was recorded for."""
+        return _text(self.value("severity"))
 
     @property
     def side_shown(self) -> str:
@@ -179,7 +183,8 @@ class PatternBlockForm:
                 expectation=expectation_text(row.link),
                 is_retired=not row.link.muscle.is_active,
                 checked=bool(self.value(row.confirmed)),
-                role=_text(self.value(row.role, row.link.role)),
+                # Not posted (the row came with an error, not with the page): the expected role.
+                role=_text(self.value(row.role) or row.link.role),
                 side=_text(self.value(row.side)),
                 role_errors=errors.get(row.role),
                 side_errors=errors.get(row.side),

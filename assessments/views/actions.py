@@ -3,12 +3,19 @@
 from collections import defaultdict
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from assessments.history import assessment_history
 from assessments.models import Assessment
-from assessments.services import ConflictError, LockedError, assessment_finalise, assessment_reopen
+from assessments.services import (
+    DATABASE_UNAVAILABLE,
+    ConflictError,
+    LockedError,
+    assessment_finalise,
+    assessment_reopen,
+)
 from clients.roles import trainer_required
 from security.access import require_methods
 from security.audit import audit
@@ -50,17 +57,23 @@ def finalise(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _get(request, pk)
     version = request.POST.get("version")
     try:
-        assessment_finalise(
-            assessment=assessment,
-            by=request.user,
-            expected_version=int(version) if version and version.isdigit() else None,
-        )
+        # One transaction: no finalise without its audit row.
+        with transaction.atomic():
+            assessment_finalise(
+                assessment=assessment,
+                by=request.user,
+                expected_version=int(version) if version and version.isdigit() else None,
+            )
+            audit(request, client_id=assessment.client_id)
     except LockedError:
         messages.info(request, "This assessment was already final.")
     except ConflictError:
         messages.error(request, "The assessment changed since you opened it: review it, then finalise.")
+    except DATABASE_UNAVAILABLE:
+        messages.error(
+            request, "Not finalised — the database did not answer in time. Nothing changed: try again."
+        )
     else:
-        audit(request, client_id=assessment.client_id)
         messages.success(request, "Assessment finalised. The client can now see it.")
     return redirect(assessment)
 
@@ -70,11 +83,16 @@ def finalise(request: HttpRequest, pk: int) -> HttpResponse:
 def reopen(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _get(request, pk)
     try:
-        assessment_reopen(assessment=assessment, by=request.user)
+        with transaction.atomic():
+            assessment_reopen(assessment=assessment, by=request.user)
+            audit(request, client_id=assessment.client_id)
     except ConflictError:
         messages.info(request, "This assessment is already a draft.")
+    except DATABASE_UNAVAILABLE:
+        messages.error(
+            request, "Not reopened — the database did not answer in time. Nothing changed: try again."
+        )
     else:
-        audit(request, client_id=assessment.client_id)
         messages.success(request, "Assessment reopened as a draft. The client no longer sees it.")
     return redirect(assessment)
 

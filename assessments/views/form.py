@@ -1,26 +1,30 @@
 """Creating and editing an assessment on the form built from the catalogue."""
 
+import copy
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET
 
 from assessments.catalogue import form_pattern, form_patterns
 from assessments.forms import AssessmentForm, new_pattern_block
 from assessments.models import Assessment
 from assessments.services import (
+    DATABASE_UNAVAILABLE,
     AlreadySubmittedError,
     ConflictError,
     LockedError,
-    assessment_finalise,
     assessment_save,
 )
 from clients.models import Client, Screening
 from clients.roles import trainer_required
 from security.access import require_methods
-from security.audit import audit
+from security.audit import Action, audit
 
 
 def _own_client(request: HttpRequest, client_pk: int) -> Client:
@@ -31,6 +35,9 @@ def _own_assessment(request: HttpRequest, pk: int) -> Assessment:
     return get_object_or_404(Assessment.objects.for_trainer(request.user).select_related("client"), pk=pk)
 
 
+# The form's post is read before its CSRF token is checked (by `_save`), so that a post too
+# large to read gets the form back rather than the middleware's bare 400.
+@csrf_exempt
 @trainer_required
 @require_methods("GET", "HEAD", "POST", lookup=_own_client)
 def create(request: HttpRequest, client_pk: int) -> HttpResponse:
@@ -42,11 +49,14 @@ def create(request: HttpRequest, client_pk: int) -> HttpResponse:
     return _form_page(request, assessment=assessment, client=client)
 
 
+@csrf_exempt  # checked by `_save`, as for `create`
 @trainer_required
 @require_methods("GET", "HEAD", "POST", lookup=_own_assessment)
 def update(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _own_assessment(request, pk)
-    if assessment.is_final:
+    # A post goes on to the save, which keeps what was typed and says why it was not saved
+    # (or, when it only repeats a "save and finalise" that went through, that it was).
+    if assessment.is_final and request.method != "POST":
         messages.error(request, "This assessment is final. Reopen it before making changes.")
         return redirect(assessment)
     return _form_page(request, assessment=assessment, client=assessment.client)
@@ -73,14 +83,41 @@ def _form_page(request: HttpRequest, *, assessment: Assessment, client: Client) 
     if request.method != "POST":
         audit(request, client_id=client.pk)
         return render(request, TEMPLATE, _context(assessment, client, _form_builder(assessment)()))
+    try:
+        data = request.POST
+    except (RequestDataTooBig, TooManyFieldsSent):
+        return _too_large(request, assessment=assessment, client=client)
+    return _save(request, data, assessment=assessment, client=client)
+
+
+def _too_large(request: HttpRequest, *, assessment: Assessment, client: Client) -> HttpResponse:
+    """A post Django refused to read (too many fields or bytes): none of it can be kept or
+    checked, so nothing is saved and the form comes back as last saved, saying so.
+
+    Its CSRF token was in the unread body, so it is not checked: the answer changes nothing
+    but the audit trail, which records it as the view of the page that it is.
+    """
+    audit(request, client_id=client.pk, action=Action.VIEW)
+    form = _form_builder(assessment)()
+    return render(
+        request, TEMPLATE, {**_context(assessment, client, form), "not_saved": "too-large"}, status=413
+    )
+
+
+@csrf_protect
+def _save(request: HttpRequest, data: QueryDict, *, assessment: Assessment, client: Client) -> HttpResponse:
     build = _form_builder(assessment)
-    form = build(request.POST)
-    conflict = False
-    status = 200
-    if form.is_valid():
-        try:
+    form = build(data)
+    if not form.is_valid():
+        return render(request, TEMPLATE, _context(assessment, client, form))
+    # The service sets the id, version and status of what it saves; should the transaction
+    # roll back, the page is shown again from the instance as it was read.
+    saved = copy.copy(assessment)
+    try:
+        # One transaction: saved (and finalised) with its audit row, or none of it.
+        with transaction.atomic():
             assessment_save(
-                assessment=assessment,
+                assessment=saved,
                 header=form.header_data(),
                 pattern_findings=form.pattern_findings(),
                 muscle_findings=form.muscle_findings(),
@@ -88,36 +125,34 @@ def _form_page(request: HttpRequest, *, assessment: Assessment, client: Client) 
                 by=request.user,
                 read_findings=form.saved_findings,
                 submission_token=form.submission_token(),
+                finalise="finalise" in data,
             )
-            if "finalise" in request.POST:
-                assessment_finalise(assessment=assessment, by=request.user)
-        except AlreadySubmittedError as error:
-            # The same form sent again (a double click, a resend): nothing more is saved.
-            messages.info(
-                request,
-                "This form was already saved: here is the assessment it created. Nothing else was saved.",
-            )
-            return redirect(error.assessment)
-        except LockedError:
-            messages.error(request, "This assessment was finalised meanwhile; nothing was saved.")
-            return redirect(assessment)
-        except ConflictError as error:
-            # Keep everything the user typed, but from the current version, so that a
-            # second, deliberate save replaces the other person's changes.
-            data = request.POST.copy()
-            data["version"] = str(error.current_version)
-            assessment.refresh_from_db()
-            form = build(data)
-            form.is_valid()
-            conflict = True
-            status = 409
-        else:
             audit(request, client_id=client.pk)
-            verb = "saved and finalised" if assessment.is_final else "saved"
-            messages.success(request, f"Assessment of {client} on {assessment.session_date:%d %b %Y} {verb}.")
-            return redirect(assessment)
-    context = {**_context(assessment, client, form), "conflict": conflict}
-    return render(request, TEMPLATE, context, status=status)
+    except AlreadySubmittedError as error:
+        # The same form sent again (a double click, a resend): nothing more is saved.
+        messages.info(
+            request,
+            "This form was already saved: here is the assessment it created. Nothing else was saved.",
+        )
+        return redirect(error.assessment)
+    except ConflictError as error:
+        # Keep everything the user typed, but from the current version, so that a
+        # second, deliberate save replaces the other person's changes.
+        data = data.copy()
+        data["version"] = str(error.current_version)
+        assessment.refresh_from_db()
+        form = build(data)
+        form.is_valid()
+        return render(request, TEMPLATE, {**_context(assessment, client, form), "conflict": True}, status=409)
+    except LockedError:
+        context = {**_context(assessment, client, form), "not_saved": "final"}
+        return render(request, TEMPLATE, context, status=409)
+    except DATABASE_UNAVAILABLE:
+        context = {**_context(assessment, client, form, database_down=True), "not_saved": "database"}
+        return render(request, TEMPLATE, context, status=503)
+    verb = "saved and finalised" if saved.is_final else "saved"
+    messages.success(request, f"Assessment of {client} on {saved.session_date:%d %b %Y} {verb}.")
+    return redirect(saved)
 
 
 def _form_builder(assessment: Assessment) -> Callable[..., AssessmentForm]:
@@ -144,13 +179,29 @@ def _form_builder(assessment: Assessment) -> Callable[..., AssessmentForm]:
     return build
 
 
-def _context(assessment: Assessment, client: Client, form: AssessmentForm) -> dict:
+def _context(
+    assessment: Assessment, client: Client, form: AssessmentForm, *, database_down: bool = False
+) -> dict:
+    """What the page shows besides the form: one query, three when muscles are kept.
+
+    With `database_down`, a save just failed on the database, which may be gone altogether:
+    the form as typed comes back all the same, if need be without the screening and the
+    names of kept muscles (a kept finding not on the page stays as it is when sent again).
+    """
+    try:
+        # Read here, not from the template: naming them takes up to two queries.
+        kept = form.kept_rows()
+        screening = Screening.objects.filter(client=client).order_by("-screened_on", "-created_at").first()
+    except DATABASE_UNAVAILABLE:
+        if not database_down:
+            raise
+        kept, screening = [], None
     return {
         "form": form,
-        # Read here, not from the template: naming them takes up to two queries.
-        "kept": form.kept_rows(),
+        "kept": kept,
         "assessment": assessment,
         "client": client,
-        "screening": Screening.objects.filter(client=client).order_by("-screened_on", "-created_at").first(),
+        "screening": screening,
         "conflict": False,
+        "not_saved": "",
     }

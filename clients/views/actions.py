@@ -1,6 +1,10 @@
-"""Small POST actions on one client: screening, archive, restore and portal access."""
+"""Small POST actions on one client: screening, archive, restore and portal access.
+
+Each change and its audit row commit together or not at all.
+"""
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -32,13 +36,14 @@ def screening(request: HttpRequest, pk: int) -> HttpResponse:
     client = _own_client(request, pk)
     form = ScreeningForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        recorded = screening_record(
-            client=client,
-            screened_on=form.cleaned_data["screened_on"],
-            answers=form.answers(),
-            by=request.user,
-        )
-        audit(request, client_id=client.pk)
+        with transaction.atomic():
+            recorded = screening_record(
+                client=client,
+                screened_on=form.cleaned_data["screened_on"],
+                answers=form.answers(),
+                by=request.user,
+            )
+            audit(request, client_id=client.pk)
         if recorded.needs_clearance:
             messages.warning(request, f"Screening recorded: {client.full_name} needs medical clearance.")
         else:
@@ -52,8 +57,9 @@ def screening(request: HttpRequest, pk: int) -> HttpResponse:
 @trainer_required
 @require_methods("POST", lookup=_own_client)
 def archive(request: HttpRequest, pk: int) -> HttpResponse:
-    client = client_archive(client=_own_client(request, pk))
-    audit(request, client_id=client.pk)
+    with transaction.atomic():
+        client = client_archive(client=_own_client(request, pk))
+        audit(request, client_id=client.pk)
     messages.success(request, f"{client.full_name} was archived. Their records are kept.")
     return redirect(client)
 
@@ -61,8 +67,9 @@ def archive(request: HttpRequest, pk: int) -> HttpResponse:
 @trainer_required
 @require_methods("POST", lookup=_own_client)
 def restore(request: HttpRequest, pk: int) -> HttpResponse:
-    client = client_restore(client=_own_client(request, pk))
-    audit(request, client_id=client.pk)
+    with transaction.atomic():
+        client = client_restore(client=_own_client(request, pk))
+        audit(request, client_id=client.pk)
     messages.success(request, f"{client.full_name} was restored.")
     return redirect(client)
 
@@ -73,11 +80,12 @@ def _send_invite(request: HttpRequest, pk: int, done: str) -> HttpResponse:
         messages.error(request, "Restore the client before giving them portal access.")
         return redirect(client)
     try:
-        user = portal_invite(client=client, by=request.user)
+        with transaction.atomic():
+            user = portal_invite(client=client, by=request.user)
+            audit(request, client_id=client.pk)
     except PortalError as error:
         messages.error(request, str(error))
     else:
-        audit(request, client_id=client.pk)
         messages.success(request, done.format(email=user.email))
     return redirect(client)
 
@@ -105,7 +113,8 @@ def revoke_access(request: HttpRequest, pk: int) -> HttpResponse:
     if client.portal_user is None:
         messages.info(request, f"{client.full_name} has no portal access.")
     else:
-        portal_revoke(client=client)
-        audit(request, client_id=client.pk)
+        with transaction.atomic():
+            portal_revoke(client=client)
+            audit(request, client_id=client.pk)
         messages.success(request, f"{client.full_name}'s portal access was revoked and their sessions ended.")
     return redirect(client)

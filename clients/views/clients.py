@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
@@ -104,10 +105,12 @@ class ClientCreateView(TrainerRequiredMixin, CreateView):
     template_name = "clients/client_form.html"
 
     def form_valid(self, form: ClientForm) -> HttpResponse:
-        self.object = client_create(
-            trainer=self.request.user, data=form.cleaned_data, consent=form.cleaned_data["consent"]
-        )
-        audit(self.request, client_id=self.object.pk)
+        # The audit row commits with the change or not at all, here and in every change below.
+        with transaction.atomic():
+            self.object = client_create(
+                trainer=self.request.user, data=form.cleaned_data, consent=form.cleaned_data["consent"]
+            )
+            audit(self.request, client_id=self.object.pk)
         messages.success(self.request, f"{self.object.full_name} was added.")
         return HttpResponseRedirect(self.object.get_absolute_url())
 
@@ -126,12 +129,13 @@ class ClientUpdateView(TrainerRequiredMixin, OwnClientMixin, UpdateView):
         return response
 
     def form_valid(self, form: ClientForm) -> HttpResponse:
-        self.object = client_update(
-            client=self.object,
-            data=form.cleaned_data,
-            consent=form.cleaned_data["consent"],
-            by=self.request.user,
-        )
-        audit(self.request, client_id=self.object.pk)
+        with transaction.atomic():
+            self.object = client_update(
+                client=self.object,
+                data=form.cleaned_data,
+                consent=form.cleaned_data["consent"],
+                by=self.request.user,
+            )
+            audit(self.request, client_id=self.object.pk)
         messages.success(self.request, f"{self.object.full_name}'s details were saved.")
         return HttpResponseRedirect(self.object.get_absolute_url())

@@ -29,9 +29,11 @@ def test_the_form_lists_the_active_catalogue_grouped_by_region(signed_in, create
     html = response.content.decode()
     assert 'id="region-test-back"' in html
     assert 'id="pattern-test-tilt"' in html
-    assert f'name="p{catalogue.tilt.pk}-severity" value="0" checked' in html
+    assert f'name="p{catalogue.tilt.pk}-severity" value="0">' in html
+    # Nothing is ticked until the trainer marks a pattern: an untouched one posts nothing.
+    assert not re.search(r"<input[^>]* checked", html)
     # Side is offered for the lateral pattern only.
-    assert f'name="p{catalogue.turn.pk}-side"' in html
+    assert f'name="p{catalogue.turn.pk}-side" value="left">' in html
     assert f'name="p{catalogue.tilt.pk}-side"' not in html
     # Muscles wait until a pattern is marked; the page says where to fetch them from.
     assert "Test trapezius" not in html

@@ -1,6 +1,7 @@
 """The assessment form in a real browser: keyboard only, tablet width, no serious axe issue."""
 
 import re
+from urllib.parse import parse_qsl
 
 import pytest
 from django.urls import reverse
@@ -40,7 +41,10 @@ def test_a_trainer_fills_the_form_with_the_keyboard_on_a_tablet(
     # Marking it fetched its muscles (htmx) while the focus stayed on the severity.
     expect(checkbox).to_be_visible()
     assert block.get_by_role("radio", name="moderate").evaluate("radio => radio === document.activeElement")
-    block.get_by_label("Side of Test turn").select_option("left")
+    # The side, as the severity: radios, none ticked until chosen.
+    block.get_by_role("group", name="Side of Test turn").get_by_role("radio", name="left").focus()
+    page.keyboard.press("Space")
+    assert block.get_by_role("radio", name="left").is_checked()
     checkbox.focus()
     page.keyboard.press("Space")
     assert checkbox.is_checked()
@@ -56,8 +60,14 @@ def test_a_trainer_fills_the_form_with_the_keyboard_on_a_tablet(
             break
     else:
         pytest.fail("Tab never reached the Save draft button")
-    page.keyboard.press("Space")
+    with page.expect_request(lambda request: request.method == "POST") as sent:
+        page.keyboard.press("Space")
     expect(page.get_by_test_id("status")).to_have_text("draft")
+    # Only what was entered is posted: the untouched tilt sends no field at all.
+    posted = {name for name, _ in parse_qsl(sent.value.post_data, keep_blank_values=True)}
+    turn = f"p{catalogue.turn.pk}"
+    assert {name.split("-")[0] for name in posted if re.match(r"p\d+-", name)} == {turn}
+    assert {f"{turn}-severity", f"{turn}-side", f"{turn}-note"} <= posted
     assessment = Assessment.objects.get(client=client_record)
     pattern_finding = assessment.pattern_findings.get()
     assert (pattern_finding.pattern, pattern_finding.severity, pattern_finding.side) == (

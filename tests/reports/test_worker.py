@@ -1,9 +1,12 @@
 """With the database task backend, a request or a finalise only queues the render and a worker,
 which could run on any machine, does it."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from reports.models import RenderedReport
@@ -67,3 +70,25 @@ def test_a_finalise_queues_renders_that_a_worker_stores(
         response = client.get(url)
         assert response["Content-Type"] == "application/pdf"
         assert b"".join(response.streaming_content)[:4] == b"%PDF"
+
+
+def test_a_render_whose_worker_died_is_taken_up_again(
+    client, trainer, client_record, studio, database_backend
+):
+    """A worker killed mid-render leaves its task and the report's row running; the next poll
+    after STALE_AFTER queues the render again and a live worker renders it."""
+    login_as(client, trainer)
+    url = reverse("reports:progress_pdf", args=[client_record.pk])
+    client.get(url)
+    # A worker takes the task and dies: nothing moves the rows on again.
+    DBTaskResult.objects.update(status="RUNNING", started_at=timezone.now() - timedelta(minutes=2))
+    RenderedReport.objects.update(status="running", updated_at=timezone.now() - timedelta(minutes=2))
+
+    assert "being prepared" in client.get(url, headers={"HX-Request": "true"}).text
+
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    assert "download the PDF" in client.get(url, headers={"HX-Request": "true"}).text
+    pdf = client.get(url)
+    assert pdf["Content-Type"] == "application/pdf"
+    assert b"".join(pdf.streaming_content)[:4] == b"%PDF"
