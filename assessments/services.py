@@ -6,18 +6,13 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Model
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from assessments.models import Assessment, MuscleFinding, PatternFinding
 from assessments.signals import assessment_finalised
-
-# What a write can fail with when the database is down, a lock or statement timed out or the
-# connection dropped: nothing was written (each function here is one transaction), and the same
-# call may well succeed if tried again. Any other database error is a bug.
-DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 
 
 class ConflictError(Exception):

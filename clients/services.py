@@ -8,7 +8,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,13 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from clients.models import Client, Screening
+
+# What a write can fail with when the database is down, a lock or statement timed out or the
+# connection dropped: nothing was written (each service is one transaction), and the same
+# call may well succeed if tried again. Any other database error is a bug.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+# Said next to a form whose save failed so: everything typed is still in it.
+NOT_SAVED = "Not saved — the database did not answer in time. Everything you typed is still here: try again."
 
 PROFILE_FIELDS = ("first_name", "last_name", "email", "phone", "date_of_birth", "goals", "health_notes")
 

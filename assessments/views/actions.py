@@ -10,13 +10,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from assessments.history import assessment_history
 from assessments.models import Assessment
 from assessments.services import (
-    DATABASE_UNAVAILABLE,
     ConflictError,
     LockedError,
     assessment_finalise,
     assessment_reopen,
 )
 from clients.roles import trainer_required
+from clients.services import DATABASE_UNAVAILABLE
 from security.access import require_methods
 from security.audit import audit
 

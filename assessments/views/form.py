@@ -15,7 +15,6 @@ from assessments.catalogue import form_pattern, form_patterns
 from assessments.forms import AssessmentForm, new_pattern_block
 from assessments.models import Assessment
 from assessments.services import (
-    DATABASE_UNAVAILABLE,
     AlreadySubmittedError,
     ConflictError,
     LockedError,
@@ -23,6 +22,7 @@ from assessments.services import (
 )
 from clients.models import Client, Screening
 from clients.roles import trainer_required
+from clients.services import DATABASE_UNAVAILABLE
 from security.access import require_methods
 from security.audit import Action, audit
 

@@ -12,6 +12,8 @@ from clients.forms import ScreeningForm
 from clients.models import Client
 from clients.roles import trainer_required
 from clients.services import (
+    DATABASE_UNAVAILABLE,
+    NOT_SAVED,
     PortalError,
     client_archive,
     client_restore,
@@ -35,23 +37,29 @@ def _own_client(request: HttpRequest, pk: int) -> Client:
 def screening(request: HttpRequest, pk: int) -> HttpResponse:
     client = _own_client(request, pk)
     form = ScreeningForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            recorded = screening_record(
-                client=client,
-                screened_on=form.cleaned_data["screened_on"],
-                answers=form.answers(),
-                by=request.user,
-            )
-            audit(request, client_id=client.pk)
-        if recorded.needs_clearance:
-            messages.warning(request, f"Screening recorded: {client.full_name} needs medical clearance.")
+        try:
+            with transaction.atomic():
+                recorded = screening_record(
+                    client=client,
+                    screened_on=form.cleaned_data["screened_on"],
+                    answers=form.answers(),
+                    by=request.user,
+                )
+                audit(request, client_id=client.pk)
+        except DATABASE_UNAVAILABLE:
+            form.add_error(None, NOT_SAVED)
+            status = 503
         else:
-            messages.success(request, "Screening recorded.")
-        return redirect(client)
+            if recorded.needs_clearance:
+                messages.warning(request, f"Screening recorded: {client.full_name} needs medical clearance.")
+            else:
+                messages.success(request, "Screening recorded.")
+            return redirect(client)
     if request.method == "GET":
         audit(request, client_id=client.pk)
-    return render(request, "clients/screening_form.html", {"client": client, "form": form})
+    return render(request, "clients/screening_form.html", {"client": client, "form": form}, status=status)
 
 
 @trainer_required

@@ -13,7 +13,7 @@ from django.views.generic import CreateView, DetailView, ListView, UpdateView
 from clients.forms import SEARCH_MAX_LENGTH, ClientForm, ClientSearchForm
 from clients.models import Client
 from clients.roles import TrainerRequiredMixin
-from clients.services import client_create, client_update
+from clients.services import DATABASE_UNAVAILABLE, NOT_SAVED, client_create, client_update
 from security.audit import audit
 
 PAGE_SIZE = 25
@@ -64,6 +64,12 @@ class ClientListView(TrainerRequiredMixin, ListView):
         return context
 
 
+def not_saved(view: CreateView | UpdateView, form: ClientForm) -> HttpResponse:
+    """The form as typed, with why it was not saved (503: try again later)."""
+    form.add_error(None, NOT_SAVED)
+    return view.render_to_response(view.get_context_data(form=form), status=503)
+
+
 class OwnClientMixin:
     """Another trainer's or a missing client is a 404 for every method, before any 405."""
 
@@ -105,12 +111,15 @@ class ClientCreateView(TrainerRequiredMixin, CreateView):
     template_name = "clients/client_form.html"
 
     def form_valid(self, form: ClientForm) -> HttpResponse:
-        # The audit row commits with the change or not at all, here and in every change below.
-        with transaction.atomic():
-            self.object = client_create(
-                trainer=self.request.user, data=form.cleaned_data, consent=form.cleaned_data["consent"]
-            )
-            audit(self.request, client_id=self.object.pk)
+        try:
+            # The audit row commits with the change or not at all, here and in every change below.
+            with transaction.atomic():
+                self.object = client_create(
+                    trainer=self.request.user, data=form.cleaned_data, consent=form.cleaned_data["consent"]
+                )
+                audit(self.request, client_id=self.object.pk)
+        except DATABASE_UNAVAILABLE:
+            return not_saved(self, form)
         messages.success(self.request, f"{self.object.full_name} was added.")
         return HttpResponseRedirect(self.object.get_absolute_url())
 
@@ -129,13 +138,16 @@ class ClientUpdateView(TrainerRequiredMixin, OwnClientMixin, UpdateView):
         return response
 
     def form_valid(self, form: ClientForm) -> HttpResponse:
-        with transaction.atomic():
-            self.object = client_update(
-                client=self.object,
-                data=form.cleaned_data,
-                consent=form.cleaned_data["consent"],
-                by=self.request.user,
-            )
-            audit(self.request, client_id=self.object.pk)
+        try:
+            with transaction.atomic():
+                self.object = client_update(
+                    client=self.object,
+                    data=form.cleaned_data,
+                    consent=form.cleaned_data["consent"],
+                    by=self.request.user,
+                )
+                audit(self.request, client_id=self.object.pk)
+        except DATABASE_UNAVAILABLE:
+            return not_saved(self, form)
         messages.success(self.request, f"{self.object.full_name}'s details were saved.")
         return HttpResponseRedirect(self.object.get_absolute_url())

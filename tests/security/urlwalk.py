@@ -168,9 +168,14 @@ def build_world(*, trainer, other_trainer, client_record, other_client_record, a
             client=client_record,
             requested_by=trainer,
             status=ClientExport.Status.READY,
-            file_name=default_storage.save("exports/walk.zip", ContentFile(b"PK\x05\x06" + bytes(18))),
+            file_name=default_storage.save("exports/walk.zip", ContentFile(EMPTY_ZIP)),
+            byte_size=len(EMPTY_ZIP),
         ),
     )
+
+
+# The end-of-archive record alone: a whole zip with nothing in it.
+EMPTY_ZIP = b"PK\x05\x06" + bytes(18)
 
 
 def reset_link_kwargs(user) -> dict[str, str]:
