@@ -164,7 +164,7 @@ def _rendered_report_claim(
         if rendered.file_name:
             # Damaged or missing, so gone now whatever becomes of this transaction: a row that
             # is not ready names no file, and the new one may be written under the same name.
-            _storage_delete([rendered.file_name])
+            storage_delete([rendered.file_name])
         rendered.status = status
         rendered.file_name, rendered.byte_size, rendered.sha256 = "", 0, ""
         rendered.save(update_fields=["status", "file_name", "byte_size", "sha256", "updated_at"])
@@ -217,7 +217,7 @@ def rendered_report_store(*, report: Report, key: str) -> RenderedReport:
     except Exception:
         if written:
             # A partial file, or a whole one no row may name (the client was erased meanwhile).
-            _storage_delete([written])
+            storage_delete([written])
         _rendered_report_fail(key=key)
         raise
     logger.info("Rendered %s report %s in %.2f s", report.header.kind, key[:12], elapsed)
@@ -283,16 +283,17 @@ def rendered_reports_delete(*, reports: QuerySet[RenderedReport]) -> None:
         # Locked, so a render finishing meanwhile cannot point a row at a file not listed here.
         names = list(reports.select_for_update().exclude(file_name="").values_list("file_name", flat=True))
         reports.delete()
-        transaction.on_commit(lambda: _storage_delete(names))
+        transaction.on_commit(lambda: storage_delete(names))
 
 
-def _storage_delete(names: list[str]) -> None:
+def storage_delete(names: list[str]) -> None:
+    """Deletes these files from storage, after the rows that named them are gone."""
     for name in names:
         try:
             default_storage.delete(name)
         except OSError:
             # The rows are gone already; a file left behind is logged for the admin to remove.
-            logger.exception("Could not delete the rendered report file %s", name)
+            logger.exception("Could not delete the stored file %s", name)
 
 
 def report_download_record(*, user, report: Report, rendered: RenderedReport) -> ReportDownload:

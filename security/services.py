@@ -18,7 +18,7 @@ from assessments.models import Assessment, MuscleFinding, PatternFinding
 from clients.models import Client, Screening
 from clients.services import user_sessions_end
 from reports.models import RenderedReport, ReportDownload, ReportKind
-from reports.services import rendered_reports_delete
+from reports.services import rendered_reports_delete, storage_delete
 from security.export import (
     export_zip,
     historical_assessment_ids,
@@ -91,7 +91,7 @@ def client_export_build(*, export_id: int) -> ClientExport | None:
         return None  # erased while it was being built
     except Exception:
         # A save that failed partway (a full disk) leaves no partial file; the name is this build's own.
-        _delete_files([name])
+        storage_delete([name])
         ClientExport.objects.filter(pk=export.pk).update(
             status=ClientExport.Status.FAILED, finished_at=timezone.now()
         )
@@ -128,16 +128,7 @@ def _exports_delete(exports: QuerySet[ClientExport]) -> None:
     """Deletes the exports' rows now and their files once the transaction commits."""
     names = list(exports.exclude(file_name="").values_list("file_name", flat=True))
     exports.delete()
-    transaction.on_commit(lambda: _delete_files(names))
-
-
-def _delete_files(names: list[str]) -> None:
-    for name in names:
-        try:
-            default_storage.delete(name)
-        except OSError:
-            # The rows are gone already; a file left behind is logged for the admin to remove.
-            logger.exception("Could not delete the client's file %s", name)
+    transaction.on_commit(lambda: storage_delete(names))
 
 
 def client_erase(*, client: Client, by: AbstractBaseUser) -> None:

@@ -38,6 +38,7 @@ from security.services import client_export_request
 from tests import factories
 from tests.conftest import login_as
 from tests.factories import PASSWORD
+from tests.storage import stored_files
 
 pytestmark = pytest.mark.django_db
 
@@ -624,17 +625,6 @@ HOLDS_NO_CLIENT_DATA = {
 }
 
 
-def _stored_files(path: str = "") -> set[str]:
-    """Every file in the default storage, by name."""
-    if not default_storage.exists(path):
-        return set()
-    folders, files = default_storage.listdir(path)
-    found = {f"{path}/{name}".lstrip("/") for name in files}
-    for folder in folders:
-        found |= _stored_files(f"{path}/{folder}".lstrip("/"))
-    return found
-
-
 def _cache_entries() -> list[tuple[str, str]]:
     """(key, value as text) of every entry of every configured cache."""
     entries: list[tuple[str, str]] = []
@@ -680,7 +670,7 @@ def test_erasure_empties_every_model_file_and_cache_entry_that_held_the_client(
     )
     held = _held_by_model(erasable)
     assert {label for label, count in held.items() if not count()} == set(), "the fixture misses a place"
-    files_before = _stored_files()
+    files_before = stored_files()
     client_files = set(erasable.file_names) | set(erasable.export_files)
     assert client_files <= files_before
     assert any(name.startswith(f"exports/{erasable.client.pk}/") for name in client_files)
@@ -691,7 +681,7 @@ def test_erasure_empties_every_model_file_and_cache_entry_that_held_the_client(
 
     left = {label: count() for label, count in held.items()}
     assert {label: n for label, n in left.items() if n} == {}
-    files_after = _stored_files()
+    files_after = stored_files()
     assert files_after == files_before - client_files
     # Each file left is named by a row of the client who stays.
     named = set(RenderedReport.objects.filter(client=bystander).values_list("file_name", flat=True))

@@ -26,6 +26,7 @@ from security.tasks import build_client_export
 from tests import factories
 from tests.conftest import login_as
 from tests.factories import PASSWORD
+from tests.storage import stored_files
 
 pytestmark = pytest.mark.django_db
 
@@ -259,17 +260,6 @@ def test_the_admin_lists_clients_with_links_to_their_data_but_no_health_notes(
 # How many queries the data document takes, whatever the number of sessions.
 DOCUMENT_QUERIES = 16
 MANY_SESSIONS = 400
-
-
-def _stored_files(path: str = "") -> set[str]:
-    """Every file in the default storage, by name."""
-    if not default_storage.exists(path):
-        return set()
-    folders, files = default_storage.listdir(path)
-    found = {f"{path}/{name}".lstrip("/") for name in files}
-    for folder in folders:
-        found |= _stored_files(f"{path}/{folder}".lstrip("/"))
-    return found
 
 
 def _ready_export(client_record, **fields) -> ClientExport:
@@ -535,7 +525,7 @@ def test_a_client_erased_while_the_export_was_built_leaves_no_file(
 
     assert result is None
     assert not ClientExport.objects.exists()
-    assert _stored_files() == set()
+    assert stored_files() == set()
 
 
 # Sign-in records and the admin log: the client's own, in the export; nobody else's.
