@@ -3,12 +3,14 @@
 The form lists every active pattern (60 in a grown catalogue, with some 360
 muscle links to validate a post against), so it reads plain values rather than
 model instances: building ~800 model objects per request would cost more than
-the queries themselves.
+the queries themselves. The classes are not slotted: the catalogue cache pickles them,
+and slotted dataclasses took twice as long to unpickle as the queries they save.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.core.cache import caches
 from django.db.models import QuerySet
 
 from assessments.models import Side
@@ -17,7 +19,7 @@ from imbalances.models import Pattern, PatternMuscle, RelativeSide, Role
 ROLE_LABELS = dict(Role.choices)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class FormMuscle:
     pk: int
     name: str
@@ -25,7 +27,7 @@ class FormMuscle:
     is_active: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class FormLink:
     """A pattern-muscle link as the form needs it (duck-types PatternMuscle for the helpers below)."""
 
@@ -39,14 +41,14 @@ class FormLink:
         return ROLE_LABELS.get(self.role, self.role)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class FormRegion:
     pk: int
     name: str
     slug: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class FormPattern:
     pk: int
     name: str
@@ -69,17 +71,22 @@ LINK_COLUMNS = (
 )  # fmt: skip
 
 
-def form_patterns(*, keep_pattern_ids: set[int] = frozenset()) -> list[FormPattern]:
+def form_patterns(*, version: str, keep_pattern_ids: set[int] = frozenset()) -> list[FormPattern]:
     """Active patterns, plus retired ones an existing assessment still refers to.
 
     Ordered by region and pattern as on the catalogue pages; each pattern's `links`
-    are ordered by role, side and muscle name. Read afresh for every form, so a catalogue
-    edit shows on the very next one. Two queries: one joined query was slower, as it
-    repeats the pattern's columns on every link row.
+    are ordered by role, side and muscle name. Read once per catalogue `version`
+    (imbalances.services.catalogue_version()), so an edit shows on the very next form.
     """
-    patterns = Pattern.objects.order_by("region__display_order", "region__name", "display_order", "name")
-    built = _build(patterns.values_list(*PATTERN_COLUMNS), _link_rows(PatternMuscle.objects.all()))
+    built = caches["catalogue"].get_or_set(f"form-patterns:{version}", _read_patterns)
     return [pattern for pattern in built if pattern.is_active or pattern.pk in keep_pattern_ids]
+
+
+def _read_patterns() -> list[FormPattern]:
+    """Every pattern, retired or not. Two queries: one joined query was slower, as it
+    repeats the pattern's columns on every link row."""
+    patterns = Pattern.objects.order_by("region__display_order", "region__name", "display_order", "name")
+    return _build(patterns.values_list(*PATTERN_COLUMNS), _link_rows(PatternMuscle.objects.all()))
 
 
 def form_pattern(*, slug: str) -> FormPattern | None:

@@ -3,6 +3,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
 from .models import Muscle, Pattern, PatternMuscle, Region
+from .services import catalogue_changed
 
 # Shown instead of Django's bare "protected related objects" page, because the
 # way out (retiring) is not obvious from that page.
@@ -10,8 +11,28 @@ IN_USE_TEMPLATE = "imbalances/admin/delete_confirmation.html"
 IN_USE_SELECTED_TEMPLATE = "imbalances/admin/delete_selected_confirmation.html"
 
 
+class CatalogueAdmin(admin.ModelAdmin):
+    """Every admin write to the catalogue (inlines and list edits included) changes its version."""
+
+    def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        catalogue_changed()
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        catalogue_changed()
+
+    def delete_model(self, request: HttpRequest, obj) -> None:
+        super().delete_model(request, obj)
+        catalogue_changed()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        super().delete_queryset(request, queryset)
+        catalogue_changed()
+
+
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(CatalogueAdmin):
     list_display = ["name", "slug", "display_order", "pattern_count"]
     list_editable = ["display_order"]
     search_fields = ["name", "slug", "description"]
@@ -68,6 +89,7 @@ class RetireMixin:
             # One admin log entry per object, so the history says who retired what.
             self.log_change(request, obj, [{"changed": {"fields": ["active"]}}])
             changed += 1
+        catalogue_changed()
         verb = "Reactivated" if active else "Retired"
         self.message_user(request, f"{verb} {changed} {self.opts.verbose_name_plural}.", messages.SUCCESS)
 
@@ -81,7 +103,7 @@ class RetireMixin:
 
 
 @admin.register(Pattern)
-class PatternAdmin(RetireMixin, admin.ModelAdmin):
+class PatternAdmin(RetireMixin, CatalogueAdmin):
     list_display = ["name", "region", "is_lateral", "is_active", "display_order", "muscle_count"]
     list_filter = ["region", "is_active", "is_lateral"]
     list_select_related = ["region"]
@@ -106,7 +128,7 @@ class PatternAdmin(RetireMixin, admin.ModelAdmin):
 
 
 @admin.register(Muscle)
-class MuscleAdmin(RetireMixin, admin.ModelAdmin):
+class MuscleAdmin(RetireMixin, CatalogueAdmin):
     list_display = ["name", "lay_name", "aliases", "is_paired", "is_active"]
     list_filter = [
         "is_active",

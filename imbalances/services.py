@@ -1,11 +1,44 @@
-"""Writes to the catalogue that span many rows."""
+"""Writes to the catalogue that span many rows, and the version that every write changes."""
 
+import uuid
 from typing import Any
 
+from django.core.cache import cache
 from django.db import models, transaction
 
 from .catalogue_io import parse_document
 from .models import Muscle, Pattern, PatternMuscle, Region
+from .signals import catalogue_updated
+
+# In the shared cache, so that a write in one process is seen by all of them.
+VERSION_KEY = "imbalances:catalogue-version"
+
+
+def catalogue_version() -> str:
+    """A token that changes with every write to the catalogue (one cache read).
+
+    Copies of catalogue content are kept under it (the "catalogue" cache), so none outlives a
+    change. Should the shared cache lose it, a new token is drawn and the copies are read anew.
+    """
+    return cache.get_or_set(VERSION_KEY, _new_version, timeout=None)
+
+
+def catalogue_changed() -> None:
+    """Every write to the catalogue calls this: once its transaction commits, a new version,
+    then catalogue_updated (reports renders again what the change altered).
+
+    After the commit, so that no process can read the new version with the old content.
+    """
+    transaction.on_commit(_publish_change)
+
+
+def _publish_change() -> None:
+    cache.set(VERSION_KEY, _new_version(), timeout=None)
+    catalogue_updated.send_robust(sender=None)
+
+
+def _new_version() -> str:
+    return uuid.uuid4().hex
 
 
 def _upsert(
@@ -92,4 +125,6 @@ def catalogue_import(*, document: Any, dry_run: bool = False) -> list[str]:
             _sync_pattern_muscles(pattern=pattern, rows=data["muscles"], muscles=muscles, changes=changes)
         if dry_run:
             transaction.set_rollback(True)
+        elif changes:
+            catalogue_changed()
     return changes

@@ -5,11 +5,16 @@ class ReportsConfig(AppConfig):
     name = "reports"
 
     def ready(self) -> None:
-        # assessments may not import reports, so assessment_finalise announces a finalise
-        # with a signal it sends explicitly, and reports listens here (see reports.receivers).
+        # assessments and the catalogue may not import reports, so their services announce a
+        # finalise and a catalogue change with signals they send explicitly, and reports
+        # listens here (see reports.receivers).
         from assessments.signals import assessment_finalised
-        from reports.receivers import render_finalised_reports
+        from imbalances.signals import catalogue_updated
+        from reports.receivers import render_after_catalogue_change, render_finalised_reports
 
         assessment_finalised.connect(
             render_finalised_reports, dispatch_uid="reports.render_finalised_reports"
+        )
+        catalogue_updated.connect(
+            render_after_catalogue_change, dispatch_uid="reports.render_after_catalogue_change"
         )

@@ -1,8 +1,9 @@
-"""Renders what a finalise changes, so that a client's first download comes from storage.
+"""Renders what a finalise or a catalogue change alters, so that a client's download comes from storage.
 
-assessments may not import reports (data flows catalogue -> assessments -> reports),
-so assessment_finalise sends its own assessment_finalised signal, explicitly and after
-the commit, and ReportsConfig.ready() connects the receiver here to it.
+assessments and the catalogue may not import reports (data flows catalogue -> assessments ->
+reports), so assessment_finalise and imbalances.services.catalogue_changed send their own
+signals, explicitly and after the commit, and ReportsConfig.ready() connects the receivers
+here to them.
 """
 
 import logging
@@ -10,27 +11,31 @@ import logging
 from assessments.models import Assessment
 from reports.models import ReportKind
 from reports.services import ReportRequest
-from reports.tasks import render_report_pdf
+from reports.tasks import queue_renders, render_reports_again
 
 logger = logging.getLogger(__name__)
 
 
 def render_finalised_reports(sender, *, assessment: Assessment, **kwargs) -> None:
-    """Queue the session summary and the client's progress report as the portal serves them.
+    """Queue the session summary and the client's progress report as the portal serves them."""
+    queue_renders(
+        [
+            ReportRequest(kind=ReportKind.SUMMARY, object_id=assessment.pk),
+            # The client's own view: finalised sessions only, whole history, as portal_progress_pdf.
+            ReportRequest(kind=ReportKind.PROGRESS, object_id=assessment.client_id),
+        ]
+    )
 
-    A failure is logged and never reaches the finalise: a download renders what is missing.
+
+def render_after_catalogue_change(sender, **kwargs) -> None:
+    """One task that queues the rest, so that a catalogue save only queues (with a worker backend).
+
+    A failure is logged and never reaches the save: a download renders what is missing.
     """
-    requests = [
-        ReportRequest(kind=ReportKind.SUMMARY, object_id=assessment.pk),
-        # The client's own view: finalised sessions only, whole history, as portal_progress_pdf.
-        ReportRequest(kind=ReportKind.PROGRESS, object_id=assessment.client_id),
-    ]
-    for report_request in requests:
-        try:
-            result = render_report_pdf.enqueue(**report_request.task_kwargs())
-        except Exception:
-            logger.exception("Could not queue the render of %s", report_request)
-            continue
-        # Only a backend that ran the task already (the immediate one) can have errors here.
-        for error in result.errors:
-            logger.error("Rendering %s failed:\n%s", report_request, error.traceback)
+    try:
+        result = render_reports_again.enqueue()
+    except Exception:
+        logger.exception("Could not queue the renders after a catalogue change")
+        return
+    for error in result.errors:
+        logger.error("Rendering again after a catalogue change failed:\n%s", error.traceback)

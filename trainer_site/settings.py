@@ -119,6 +119,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # thousands of counted requests an hour before a flood could wipe anyone's count.
 CACHES = {
     "default": env.cache("CACHE_URL", default="dbcache://django_cache?max_entries=10000"),
+    # Catalogue content only (never a client's data), keyed on imbalances.services.catalogue_version():
+    # each process keeps its own copy, so a form reads the catalogue once per version, not per request.
+    "catalogue": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "catalogue",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
 }
 
 # Accounts

@@ -24,8 +24,9 @@ class RegionBlocks:
 class AssessmentForm:
     """The whole page: header plus pattern blocks grouped by region.
 
-    `patterns` come from `catalogue.form_patterns`; `pattern_findings` and
-    `muscle_findings` are the assessment's current rows (empty for a new one).
+    `patterns` come from `catalogue.form_patterns` at `catalogue_version`, under which the
+    page keeps its blank blocks; `pattern_findings` and `muscle_findings` are the
+    assessment's current rows (empty for a new one).
     Muscle findings that no catalogue link explains any more are kept as they are.
     """
 
@@ -35,11 +36,13 @@ class AssessmentForm:
         data=None,
         assessment: Assessment,
         patterns: list[FormPattern],
+        catalogue_version: str,
         pattern_findings: list[PatternFinding],
         muscle_findings: list[MuscleFinding],
     ) -> None:
         # The rows this form was built on, as read (the save reuses them).
         self.saved_findings = (pattern_findings, muscle_findings)
+        self.catalogue_version = catalogue_version
         self.header = AssessmentHeaderForm(
             data=data,
             instance=assessment,

@@ -158,6 +158,11 @@ class PatternBlockForm:
         return _text(self.value("note"))
 
     @property
+    def is_blank(self) -> bool:
+        """Nothing recorded, posted or wrong: the block shows catalogue content only."""
+        return not self.is_bound and not self.initial
+
+    @property
     def shows_muscles(self) -> bool:
         """Whether the page shows this block's muscles and note, rather than fetching them once marked.
 

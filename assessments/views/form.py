@@ -23,6 +23,7 @@ from assessments.services import (
 from clients.models import Client, Screening
 from clients.roles import trainer_required
 from clients.services import DATABASE_UNAVAILABLE
+from imbalances.services import catalogue_version
 from security.access import require_methods
 from security.audit import Action, audit
 
@@ -165,13 +166,15 @@ def _form_builder(assessment: Assessment) -> Callable[..., AssessmentForm]:
     else:
         pattern_findings, muscle_findings = [], []
     keep = {f.pattern_id for f in pattern_findings} | {f.pattern_id for f in muscle_findings if f.pattern_id}
-    patterns = form_patterns(keep_pattern_ids=keep)
+    version = catalogue_version()
+    patterns = form_patterns(version=version, keep_pattern_ids=keep)
 
     def build(data=None) -> AssessmentForm:
         return AssessmentForm(
             data=data,
             assessment=assessment,
             patterns=patterns,
+            catalogue_version=version,
             pattern_findings=pattern_findings,
             muscle_findings=muscle_findings,
         )

@@ -55,6 +55,26 @@ def test_each_admin_edit_shows_on_the_very_next_form(signed_in, create_url, cata
     assert html.count('class="muscle-row"') == 3
 
 
+def test_the_form_keeps_the_catalogue_until_an_admin_changes_it(
+    signed_in, create_url, catalogue, admin_client, django_capture_on_commit_callbacks
+):
+    block = 'id="pattern-test-turn"'
+    assert block in signed_in.get(create_url).content.decode()
+    # Written behind the catalogue's back (no service, no admin): the form keeps what it read.
+    Pattern.objects.filter(pk=catalogue.turn.pk).update(name="Renamed in the shell")
+    assert "Renamed in the shell" not in signed_in.get(create_url).content.decode()
+
+    changelist = reverse("admin:imbalances_pattern_changelist")
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(changelist, {"action": "retire", "_selected_action": [catalogue.turn.pk]})
+    assert block not in signed_in.get(create_url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(changelist, {"action": "reactivate", "_selected_action": [catalogue.turn.pk]})
+    html = signed_in.get(create_url).content.decode()
+    assert block in html
+    assert "Renamed in the shell" in html
+
+
 def test_a_bad_post_keeps_every_muscle_row_as_entered(signed_in, create_url, catalogue):
     turn = f"p{catalogue.turn.pk}"
     same, opposite = catalogue.turn_same.pk, catalogue.turn_opposite.pk

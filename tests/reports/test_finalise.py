@@ -10,6 +10,8 @@ from django.urls import reverse
 
 from assessments.models import Assessment
 from assessments.services import assessment_finalise, assessment_reopen, assessment_save
+from imbalances.catalogue_io import export_document
+from imbalances.services import catalogue_import
 from reports.data import build_progress, build_summary
 from reports.models import RenderedReport, ReportDownload
 from reports.services import rendered_report_find, report_key
@@ -158,7 +160,7 @@ def _failing_queue(monkeypatch):
     def enqueue(**kwargs):
         raise ConnectionError("the task queue is down")
 
-    monkeypatch.setattr("reports.receivers.render_report_pdf", SimpleNamespace(enqueue=enqueue))
+    monkeypatch.setattr("reports.tasks.render_report_pdf", SimpleNamespace(enqueue=enqueue))
 
 
 @pytest.mark.parametrize("failure", [_failing_render, _failing_queue], ids=["render fails", "queue fails"])
@@ -167,11 +169,11 @@ def test_a_failure_after_finalise_is_logged_and_the_download_renders_on_demand(
 ):
     failure(monkeypatch)
 
-    with caplog.at_level(logging.ERROR, logger="reports.receivers"):
+    with caplog.at_level(logging.ERROR, logger="reports.tasks"):
         finalise(studio.draft)
 
     # One for the summary, one for the progress report.
-    logged = [record.levelno for record in caplog.records if record.name == "reports.receivers"]
+    logged = [record.levelno for record in caplog.records if record.name == "reports.tasks"]
     assert logged == [logging.ERROR, logging.ERROR]
     # Nothing stored: a render that raised is recorded as failed, and a download renders it again.
     assert not RenderedReport.objects.exclude(status="failed").exists()
@@ -180,3 +182,31 @@ def test_a_failure_after_finalise_is_logged_and_the_download_renders_on_demand(
     response = client.get(reverse("reports:portal_summary_pdf", args=[studio.draft.pk]))
     assert response["Content-Type"] == "application/pdf"
     assert "Unfinished draft note." in read_pdf(b"".join(response.streaming_content)).text
+
+
+def _import_with(description: str, *, slug: str) -> None:
+    """The catalogue imported again with one pattern's description changed, as an admin would."""
+    document = export_document()
+    next(entry for entry in document["patterns"] if entry["slug"] == slug)["description"] = description
+    catalogue_import(document=document)
+
+
+def test_a_catalogue_change_renders_again_the_reports_whose_text_it_alters(
+    finalise, studio, client_record, django_capture_on_commit_callbacks
+):
+    assessment = finalise(studio.draft)
+    other = factories.PatternFactory(slug="not-in-these-reports")
+    keys = {report_key(build_summary(assessment.pk)), report_key(build_progress(client_record.pk))}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _import_with("Worded anew.", slug=other.slug)
+    assert {report_key(build_summary(assessment.pk)), report_key(build_progress(client_record.pk))} == keys
+    assert RenderedReport.objects.count() == 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _import_with("The pelvis tips forward, as worded anew.", slug=studio.tilt.slug)
+    summary = read_pdf(_stored_pdf(report_key(build_summary(assessment.pk))))
+    progress = read_pdf(_stored_pdf(report_key(build_progress(client_record.pk))))
+    assert "as worded anew" in summary.text
+    assert "as worded anew" in progress.text
+    assert RenderedReport.objects.filter(status="ready").count() == 4
