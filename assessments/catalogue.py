@@ -14,7 +14,7 @@ from django.core.cache import caches
 from django.db.models import QuerySet
 
 from assessments.models import Side
-from imbalances.models import Pattern, PatternMuscle, RelativeSide, Role
+from imbalances.models import Laterality, Pattern, PatternMuscle, RelativeSide, Role
 
 ROLE_LABELS = dict(Role.choices)
 
@@ -49,22 +49,45 @@ class FormRegion:
 
 
 @dataclass(frozen=True)
+class FormObservation:
+    pk: int
+    name: str
+    slug: str
+    kind: str
+
+
+@dataclass(frozen=True)
 class FormPattern:
     pk: int
     name: str
     slug: str
-    is_lateral: bool
+    laterality: str
     is_active: bool
     region: FormRegion
+    observation: FormObservation
     links: list[FormLink] = field(default_factory=list)
 
     @property
     def region_id(self) -> int:
         return self.region.pk
 
+    @property
+    def is_lateral(self) -> bool:
+        return self.laterality != Laterality.NONE
+
+    @property
+    def takes_both_sides(self) -> bool:
+        return self.laterality == Laterality.ONE_OR_BOTH
+
 
 PATTERN_COLUMNS = (
-    "pk", "name", "slug", "is_lateral", "is_active", "region_id", "region__name", "region__slug",
+    "pk", "name", "slug", "laterality", "is_active", "region_id", "region__name", "region__slug",
+    "observation_id", "observation__name", "observation__slug", "observation__kind",
+)  # fmt: skip
+# The form walks round the client once (the views), then through each movement screen.
+PATTERN_ORDER = (
+    "observation__display_order", "observation__name", "region__display_order", "region__name",
+    "display_order", "name",
 )  # fmt: skip
 LINK_COLUMNS = (
     "pk", "pattern_id", "muscle_id", "role", "side", "muscle__name", "muscle__is_paired", "muscle__is_active",
@@ -74,7 +97,7 @@ LINK_COLUMNS = (
 def form_patterns(*, version: str, keep_pattern_ids: set[int] = frozenset()) -> list[FormPattern]:
     """Active patterns, plus retired ones an existing assessment still refers to.
 
-    Ordered by region and pattern as on the catalogue pages; each pattern's `links`
+    Ordered by observation (views, then movement screens), region and pattern; each pattern's `links`
     are ordered by role, side and muscle name. Read once per catalogue `version`
     (imbalances.services.catalogue_version()), so an edit shows on the very next form.
     """
@@ -85,7 +108,7 @@ def form_patterns(*, version: str, keep_pattern_ids: set[int] = frozenset()) -> 
 def _read_patterns() -> list[FormPattern]:
     """Every pattern, retired or not. Two queries: one joined query was slower, as it
     repeats the pattern's columns on every link row."""
-    patterns = Pattern.objects.order_by("region__display_order", "region__name", "display_order", "name")
+    patterns = Pattern.objects.order_by(*PATTERN_ORDER)
     return _build(patterns.values_list(*PATTERN_COLUMNS), _link_rows(PatternMuscle.objects.all()))
 
 
@@ -103,12 +126,20 @@ def _link_rows(links: QuerySet[PatternMuscle]) -> QuerySet:
 
 def _build(pattern_rows: Iterable[tuple], link_rows: Iterable[tuple]) -> list[FormPattern]:
     regions: dict[int, FormRegion] = {}
+    observations: dict[int, FormObservation] = {}
     patterns: dict[int, FormPattern] = {}
-    for pk, name, slug, is_lateral, is_active, region_id, region_name, region_slug in pattern_rows:
+    for row in pattern_rows:
+        pk, name, slug, laterality, is_active, region_id, region_name, region_slug = row[:8]
+        observation_id, observation_name, observation_slug, kind = row[8:]
         region = regions.get(region_id)
         if region is None:
             region = regions[region_id] = FormRegion(region_id, region_name, region_slug)
-        patterns[pk] = FormPattern(pk, name, slug, is_lateral, is_active, region)
+        observation = observations.get(observation_id)
+        if observation is None:
+            observation = observations[observation_id] = FormObservation(
+                observation_id, observation_name, observation_slug, kind
+            )
+        patterns[pk] = FormPattern(pk, name, slug, laterality, is_active, region, observation)
     muscles: dict[int, FormMuscle] = {}
     for pk, pattern_id, muscle_id, role, side, muscle_name, is_paired, muscle_active in link_rows:
         muscle = muscles.get(muscle_id)
@@ -134,12 +165,13 @@ def expected_muscle_side(link: PatternMuscle | FormLink, pattern_side: str) -> s
 
 
 def expectation_text(link: PatternMuscle | FormLink) -> str:
-    """'expected over-active, same side as the tilt': what the trainer confirms."""
+    """'expected over-active, on the side it was seen': what the trainer confirms, in words
+    that fit any pattern recorded on a side (a tilted head as much as a knee)."""
     text = f"expected {link.get_role_display()}"
     if link.side == RelativeSide.SAME:
-        text += ", same side as the tilt"
+        text += ", on the side it was seen"
     elif link.side == RelativeSide.OPPOSITE:
-        text += ", opposite side to the tilt"
+        text += ", on the other side"
     elif link.muscle.is_paired:
         text += ", both sides"
     return text

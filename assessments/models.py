@@ -120,7 +120,8 @@ class PatternFinding(models.Model):
     severity = models.PositiveSmallIntegerField(choices=Severity.choices)
     # Required for a lateral pattern, empty otherwise: checked by the form and the
     # service because the rule depends on the pattern row.
-    side = models.CharField(max_length=5, blank=True, choices=[(Side.LEFT, "left"), (Side.RIGHT, "right")])
+    # "both" only for a pattern seen on one side or both (knees cave in).
+    side = models.CharField(max_length=5, blank=True, choices=Side.choices)
     note = models.CharField(max_length=500, blank=True)
 
     history = HistoricalRecords()
@@ -137,7 +138,7 @@ class PatternFinding(models.Model):
                 name="patternfinding_severity_valid",
             ),
             models.CheckConstraint(
-                condition=models.Q(side__in=["", Side.LEFT, Side.RIGHT]),
+                condition=models.Q(side__in=["", *Side.values]),
                 name="patternfinding_side_valid",
             ),
         ]

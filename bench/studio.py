@@ -18,7 +18,7 @@ from assessments.models import Assessment, MuscleFinding, PatternFinding
 from bench.sizes import Size
 from clients.models import Client, Screening
 from clients.roles import TRAINERS_GROUP
-from imbalances.models import Muscle, Pattern, PatternMuscle, Region, RelativeSide, Role
+from imbalances.models import Muscle, Observation, Pattern, PatternMuscle, Region, RelativeSide, Role
 
 BATCH = 5000
 PASSWORD = "bench-studio-password"
@@ -83,6 +83,7 @@ def grow_catalogue(size: Size, rng: random.Random) -> None:
     )
     muscles = list(Muscle.objects.values_list("pk", flat=True))
     new_patterns = []
+    side_view = Observation.objects.get(slug="standing-side")  # made by migrate
     for n in range(max(0, size.patterns - Pattern.objects.count())):
         region = regions[n % len(regions)]
         new_patterns.append(
@@ -91,7 +92,8 @@ def grow_catalogue(size: Size, rng: random.Random) -> None:
                 name=f"{region.name} pattern {n}",
                 slug=f"bench-pattern-{n}",
                 description="What the trainer sees from the side and from behind. " + SENTENCE,
-                is_lateral=n % 5 == 0,
+                laterality="one" if n % 5 == 0 else "none",
+                observation=side_view,
                 display_order=n,
             )
         )

@@ -26,9 +26,11 @@ def screening_is_due(screened_on: date | None, due_before: date | None = None) -
     return screened_on is None or screened_on < (due_before or screening_due_before())
 
 
-def screening_needs_attention(needs_clearance: bool | None, screened_on: date | None) -> bool:
+def screening_needs_attention(
+    needs_clearance: bool | None, screened_on: date | None, due_before: date | None = None
+) -> bool:
     """Whether a client's latest screening (see with_screening_status()) asks for clearance or is due."""
-    return bool(needs_clearance) or screening_is_due(screened_on)
+    return bool(needs_clearance) or screening_is_due(screened_on, due_before)
 
 
 class ClientQuerySet(models.QuerySet):

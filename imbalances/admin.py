@@ -1,9 +1,24 @@
-from django.contrib import admin, messages
-from django.db.models import Count, QuerySet
-from django.http import HttpRequest
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
 
-from .models import Muscle, Pattern, PatternMuscle, Region
-from .services import catalogue_changed
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_permission_codename
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.template.defaultfilters import filesizeformat, pluralize
+from django.template.response import TemplateResponse
+from django.urls import path
+
+from .catalogue_io import CatalogueInvalid
+from .models import CatalogueImport, Muscle, Observation, Pattern, PatternMuscle, Region, Source
+from .services import catalogue_changed, catalogue_import, import_catalogue_pack
 
 # Shown instead of Django's bare "protected related objects" page, because the
 # way out (retiring) is not obvious from that page.
@@ -49,7 +64,7 @@ class RegionAdmin(CatalogueAdmin):
 class PatternMuscleInline(admin.TabularInline):
     model = PatternMuscle
     fields = ["muscle", "role", "side", "note", "source"]
-    autocomplete_fields = ["muscle"]
+    autocomplete_fields = ["muscle", "source"]
     extra = 1
 
 
@@ -66,7 +81,7 @@ class MusclePatternInline(admin.TabularInline):
     verbose_name_plural = "patterns this muscle appears in (edit them on the pattern)"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).select_related("pattern__region")
+        return super().get_queryset(request).select_related("pattern__region", "source")
 
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
@@ -102,11 +117,37 @@ class RetireMixin:
         self._set_active(request, queryset, True)
 
 
+@admin.register(Source)
+class SourceAdmin(CatalogueAdmin):
+    list_display = ["authors", "year", "title", "publisher"]
+    search_fields = ["authors", "title", "publisher", "slug"]
+    prepopulated_fields = {"slug": ["authors", "year"]}
+    fields = ["authors", "year", "title", "publisher", "url", "isbn", "note", "slug"]
+
+
+@admin.register(Observation)
+class ObservationAdmin(CatalogueAdmin):
+    list_display = ["name", "kind", "display_order"]
+    list_editable = ["display_order"]
+    list_filter = ["kind"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "kind", "description", "display_order"]
+
+
 @admin.register(Pattern)
 class PatternAdmin(RetireMixin, CatalogueAdmin):
-    list_display = ["name", "region", "is_lateral", "is_active", "display_order", "muscle_count"]
-    list_filter = ["region", "is_active", "is_lateral"]
-    list_select_related = ["region"]
+    list_display = [
+        "name",
+        "region",
+        "observation",
+        "laterality",
+        "is_active",
+        "display_order",
+        "muscle_count",
+    ]
+    list_filter = ["region", "observation__kind", "observation", "is_active", "laterality"]
+    list_select_related = ["region", "observation"]
     search_fields = [
         "name",
         "slug",
@@ -115,7 +156,11 @@ class PatternAdmin(RetireMixin, CatalogueAdmin):
         "pattern_muscles__muscle__aliases",
     ]
     prepopulated_fields = {"slug": ["name"]}
-    fields = ["region", "name", "slug", "description", "is_lateral", "is_active", "display_order"]
+    fields = [
+        "region", "observation", "name", "slug", "description", "laterality", "sources", "is_active",
+        "display_order",
+    ]  # fmt: skip
+    autocomplete_fields = ["sources"]
     inlines = [PatternMuscleInline]
     actions = ["retire", "reactivate"]
 
@@ -140,3 +185,209 @@ class MuscleAdmin(RetireMixin, CatalogueAdmin):
     fields = ["name", "lay_name", "slug", "aliases", "description", "is_paired", "is_active"]
     inlines = [MusclePatternInline]
     actions = ["retire", "reactivate"]
+
+
+# Importing a catalogue pack: upload, preview, confirm.
+
+MAX_PACK_BYTES = 2 * 1024 * 1024
+PACK_SALT = "imbalances.admin.catalogue-pack"
+# Long enough to read a long list of changes; a preview left open overnight is uploaded again.
+PREVIEW_MAX_AGE = timedelta(hours=1)
+IMPORT_UPLOAD_TEMPLATE = "imbalances/admin/catalogue_import_upload.html"
+IMPORT_PREVIEW_TEMPLATE = "imbalances/admin/catalogue_import_preview.html"
+
+
+@dataclass(frozen=True)
+class _Pack:
+    """An uploaded catalogue pack: its file name, its bytes decoded as UTF-8 and what they parse to."""
+
+    name: str
+    text: str
+    document: Any
+
+    @property
+    def content(self) -> bytes:
+        # UTF-8 decodes and encodes without loss, so these are exactly the bytes uploaded.
+        return self.text.encode("utf-8")
+
+
+class CataloguePackForm(forms.Form):
+    """Step 1: the file, refused unless it is a small JSON document."""
+
+    file = forms.FileField(
+        label="Catalogue pack",
+        max_length=255,
+        help_text="A JSON file made by export_catalogue, at most 2 MB.",
+        widget=forms.FileInput(attrs={"accept": ".json,application/json"}),
+    )
+
+    def clean_file(self) -> _Pack:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_PACK_BYTES:
+            raise ValidationError(
+                f"This file is {filesizeformat(upload.size)}; a catalogue pack may be at most 2 MB."
+            )
+        try:
+            text = upload.read().decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise ValidationError(
+                "This file is not UTF-8 text, so it is not a catalogue pack (a JSON file)."
+            ) from error
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise ValidationError(
+                f"This file is not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})."
+            ) from error
+        return _Pack(name=upload.name, text=text, document=document)
+
+
+class CataloguePackConfirmForm(forms.Form):
+    """Step 3: the previewed pack and its changes, signed by this server when it showed the
+    preview, so that what comes back is what was shown."""
+
+    pack = forms.CharField(widget=forms.HiddenInput)
+
+    @classmethod
+    def signed(cls, pack: _Pack, changes: list[str]) -> "CataloguePackConfirmForm":
+        value = signing.dumps(
+            {"name": pack.name, "text": pack.text, "changes": changes}, salt=PACK_SALT, compress=True
+        )
+        return cls(initial={"pack": value})
+
+    def clean_pack(self) -> tuple[_Pack, list[str]]:
+        try:
+            signed = signing.loads(self.cleaned_data["pack"], salt=PACK_SALT, max_age=PREVIEW_MAX_AGE)
+        except signing.SignatureExpired as error:
+            raise ValidationError("This preview is more than an hour old: upload the file again.") from error
+        except signing.BadSignature as error:
+            raise ValidationError(
+                "This preview came back altered, so nothing was imported: upload the file again."
+            ) from error
+        pack = _Pack(name=signed["name"], text=signed["text"], document=json.loads(signed["text"]))
+        return pack, signed["changes"]
+
+
+class _PreviewOutdated(Exception):
+    """The import would make other changes than the preview showed (the catalogue changed since)."""
+
+
+@admin.register(CatalogueImport)
+class CatalogueImportAdmin(admin.ModelAdmin):
+    """The audit trail of catalogue imports, read-only, and the pages that import a pack."""
+
+    list_display = ["imported_at", "imported_by", "file_name", "change_count"]
+    list_filter = ["changed"]
+    list_select_related = ["imported_by"]
+    search_fields = ["file_name", "sha256"]
+    fields = ["imported_at", "imported_by", "file_name", "sha256", "changed", "changes"]
+    change_list_template = "imbalances/admin/catalogueimport_change_list.html"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        """Importing a pack is adding a catalogue import: the model's add permission (rows are
+        never added by hand)."""
+        return request.user.has_perm(f"{self.opts.app_label}.{get_permission_codename('add', self.opts)}")
+
+    @admin.display(description="changes")
+    def change_count(self, record: CatalogueImport) -> int:
+        return len(record.change_list)
+
+    def get_urls(self) -> list:
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="{}_{}_import".format(*info)),
+            path(
+                "import/confirm/",
+                self.admin_site.admin_view(self.import_confirm_view),
+                name="{}_{}_import_confirm".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        extra_context = {
+            **(extra_context or {}),
+            "has_import_permission": self.has_import_permission(request),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Step 1, the upload form (GET), and step 2, the preview of what importing the file
+        would change (POST; nothing is written)."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = (
+            CataloguePackForm(request.POST, request.FILES)
+            if request.method == "POST"
+            else CataloguePackForm()
+        )
+        if form.is_valid():
+            return self._preview(request, form.cleaned_data["file"])
+        return self._render(request, IMPORT_UPLOAD_TEMPLATE, {"form": form})
+
+    def import_confirm_view(self, request: HttpRequest) -> HttpResponse:
+        """Step 3: import the previewed pack with its audit row in one transaction, or, when it
+        would now change something else than the preview showed, show the new preview."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        confirm = CataloguePackConfirmForm(request.POST)
+        if not confirm.is_valid():
+            context = {"form": CataloguePackForm(), "refusal": confirm.errors.get("pack")}
+            return self._render(request, IMPORT_UPLOAD_TEMPLATE, context, status=400)
+        pack, previewed = confirm.cleaned_data["pack"]
+        try:
+            with transaction.atomic():
+                record = import_catalogue_pack(
+                    document=pack.document, content=pack.content, file_name=pack.name, user=request.user
+                )
+                if record.change_list != previewed:
+                    raise _PreviewOutdated
+        except (_PreviewOutdated, CatalogueInvalid, IntegrityError):
+            messages.warning(
+                request,
+                "The catalogue changed since that preview, so nothing was imported. "
+                "This is what importing the file would do now.",
+            )
+            return self._preview(request, pack)
+        count = len(record.change_list)
+        messages.success(request, f"Imported {pack.name}: {count} change{pluralize(count)} to the catalogue.")
+        return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+
+    def _preview(self, request: HttpRequest, pack: _Pack) -> HttpResponse:
+        changes: list[str] = []
+        problems: list[tuple[str, str]] = []
+        try:
+            changes = catalogue_import(document=pack.document, dry_run=True)
+        except CatalogueInvalid as invalid:
+            problems = [(where, what) for where, _, what in (p.partition(": ") for p in invalid.problems)]
+        except IntegrityError as error:
+            # Checks catch what they can; a clash they miss (two entries swapping names) lands here.
+            problems = [("database", f"refused the import ({error})")]
+        context = {
+            "pack": pack,
+            "changes": changes,
+            "problems": problems,
+            "confirm_form": CataloguePackConfirmForm.signed(pack, changes) if changes else None,
+        }
+        return self._render(request, IMPORT_PREVIEW_TEMPLATE, context)
+
+    def _render(self, request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "has_view_permission": self.has_view_permission(request),
+            "title": "Import a catalogue pack",
+            **context,
+        }
+        return TemplateResponse(request, template, context, status=status)

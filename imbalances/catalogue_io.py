@@ -14,10 +14,21 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db.models import Prefetch
 
-from .models import Muscle, Pattern, PatternMuscle, Region, RelativeSide, Role
+from .models import (
+    Laterality,
+    Muscle,
+    Observation,
+    Pattern,
+    PatternMuscle,
+    Region,
+    RelativeSide,
+    Role,
+    Source,
+)  # fmt: skip
 
 FORMAT = "trainer-studio-catalogue"
-VERSION = 1
+# 2: sources, kinds of observation, and "sides" (none, one, one-or-both) instead of "is_lateral".
+VERSION = 2
 
 _SIDE_ORDER = {"": 0, RelativeSide.SAME: 1, RelativeSide.OPPOSITE: 2}
 
@@ -30,24 +41,48 @@ class CatalogueInvalid(Exception):
         self.problems = problems
 
 
-def _pattern_muscle_sort_key(row: PatternMuscle) -> tuple[str, int, str]:
-    return (row.role, _SIDE_ORDER.get(row.side, 9), row.muscle.slug)
+def _pattern_muscle_sort_key(row: PatternMuscle) -> tuple[str, int, str, str]:
+    return (row.role, _SIDE_ORDER.get(row.side, 9), row.muscle.slug, row.source.slug if row.source else "")
 
 
 def export_document() -> dict[str, Any]:
-    """The whole catalogue, retired entries included. Runs four queries."""
+    """The whole catalogue, retired entries included. Runs seven queries."""
     regions = Region.objects.order_by("display_order", "slug")
     muscles = Muscle.objects.order_by("slug")
     patterns = (
-        Pattern.objects.select_related("region")
+        Pattern.objects.select_related("region", "observation")
         .prefetch_related(
-            Prefetch("pattern_muscles", queryset=PatternMuscle.objects.select_related("muscle"))
+            Prefetch("sources", queryset=Source.objects.order_by("slug")),
+            Prefetch("pattern_muscles", queryset=PatternMuscle.objects.select_related("muscle", "source")),
         )
         .order_by("region__display_order", "region__slug", "display_order", "slug")
     )
     return {
         "format": FORMAT,
         "version": VERSION,
+        "sources": [
+            {
+                "slug": source.slug,
+                "authors": source.authors,
+                "title": source.title,
+                "publisher": source.publisher,
+                "year": source.year,
+                "url": source.url,
+                "isbn": source.isbn,
+                "note": source.note,
+            }
+            for source in Source.objects.order_by("slug")
+        ],
+        "observations": [
+            {
+                "slug": observation.slug,
+                "name": observation.name,
+                "kind": observation.kind,
+                "description": observation.description,
+                "display_order": observation.display_order,
+            }
+            for observation in Observation.objects.order_by("display_order", "slug")
+        ],
         "regions": [
             {
                 "slug": region.slug,
@@ -74,8 +109,10 @@ def export_document() -> dict[str, Any]:
                 "slug": pattern.slug,
                 "name": pattern.name,
                 "region": pattern.region.slug,
+                "observation": pattern.observation.slug,
                 "description": pattern.description,
-                "is_lateral": pattern.is_lateral,
+                "sides": pattern.laterality,
+                "sources": [source.slug for source in pattern.sources.all()],
                 "is_active": pattern.is_active,
                 "display_order": pattern.display_order,
                 "muscles": [
@@ -84,7 +121,7 @@ def export_document() -> dict[str, Any]:
                         "role": row.role,
                         "side": row.side,
                         "note": row.note,
-                        "source": row.source,
+                        "source": row.source.slug if row.source else "",
                     }
                     for row in sorted(pattern.pattern_muscles.all(), key=_pattern_muscle_sort_key)
                 ],
@@ -101,6 +138,23 @@ def dumps(document: dict[str, Any]) -> str:
 # What each kind of entry holds: name -> (type, default); a default of _REQUIRED
 # means the key must be present.
 _REQUIRED = object()
+_SOURCE_SPEC = {
+    "slug": ("slug", _REQUIRED),
+    "authors": ("str", _REQUIRED),
+    "title": ("str", _REQUIRED),
+    "publisher": ("str", ""),
+    "year": ("year", None),
+    "url": ("str", ""),
+    "isbn": ("str", ""),
+    "note": ("str", ""),
+}
+_OBSERVATION_SPEC = {
+    "slug": ("slug", _REQUIRED),
+    "name": ("str", _REQUIRED),
+    "kind": ("str", _REQUIRED),
+    "description": ("str", ""),
+    "display_order": ("order", 0),
+}
 _REGION_SPEC = {
     "slug": ("slug", _REQUIRED),
     "name": ("str", _REQUIRED),
@@ -120,8 +174,10 @@ _PATTERN_SPEC = {
     "slug": ("slug", _REQUIRED),
     "name": ("str", _REQUIRED),
     "region": ("str", _REQUIRED),
+    "observation": ("str", _REQUIRED),
     "description": ("str", ""),
-    "is_lateral": ("bool", False),
+    "sides": ("sides", Laterality.NONE),
+    "sources": ("slugs", []),
     "is_active": ("bool", True),
     "display_order": ("order", 0),
     "muscles": ("list", []),
@@ -134,12 +190,18 @@ _PATTERN_MUSCLE_SPEC = {
     "source": ("str", ""),
 }
 _MODEL_OF = {
+    id(_SOURCE_SPEC): Source,
+    id(_OBSERVATION_SPEC): Observation,
     id(_REGION_SPEC): Region,
     id(_MUSCLE_SPEC): Muscle,
     id(_PATTERN_SPEC): Pattern,
     id(_PATTERN_MUSCLE_SPEC): PatternMuscle,
 }
 _MAX_ORDER = 32767  # PositiveSmallIntegerField's limit on every database
+_YEARS = (1500, 2100)
+
+
+_SECTIONS = ("sources", "observations", "regions", "muscles", "patterns")
 
 
 def _show(value: Any) -> str:
@@ -183,6 +245,27 @@ class _Checker:
                 self.add(path, f"expected a whole number from 0 to {_MAX_ORDER}, got {_show(value)}")
                 return None
             return value
+        if kind == "year":
+            low, high = _YEARS
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high
+            ):
+                self.add(path, f"expected a year from {low} to {high} or null, got {_show(value)}")
+                return None
+            return value
+        if kind == "sides":
+            if value not in Laterality.values:
+                self.add(path, f"{_show(value)} is not one of {_one_of(Laterality.values)}")
+                return None
+            return value
+        if kind == "slugs":
+            if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+                self.add(path, f"expected a list of slugs, got {_show(value)}")
+                return None
+            if len(set(value)) != len(value):
+                self.add(path, "a slug is listed twice")
+                return None
+            return value
         if kind == "list":
             if not isinstance(value, list):
                 self.add(path, f"expected a list, got {_show(value)}")
@@ -219,6 +302,7 @@ class _Checker:
                 continue
             max_length = None
             if kind in ("str", "slug", "aliases"):
+                # A foreign key's slug (a pattern's region) has no length of its own to check.
                 max_length = getattr(model._meta.get_field(name), "max_length", None)
             entry[name] = self.value(f"{path}.{name}", kind, raw[name], max_length)
         for name in sorted(set(raw) - set(spec)):
@@ -276,13 +360,24 @@ def parse_document(document: Any) -> dict[str, Any]:
     version = document.get("version")
     if version != VERSION or isinstance(version, bool):
         checker.add("version", f"unsupported version {_show(version)} (this studio reads version {VERSION})")
-    for name in sorted(set(document) - {"format", "version", "regions", "muscles", "patterns"}):
+    for name in sorted(set(document) - {"format", "version", *_SECTIONS}):
         checker.add(name, "unknown field")
 
+    sources = _section(checker, document, "sources", _SOURCE_SPEC)
+    observations = _section(checker, document, "observations", _OBSERVATION_SPEC)
     regions = _section(checker, document, "regions", _REGION_SPEC)
     muscles = _section(checker, document, "muscles", _MUSCLE_SPEC)
     patterns = _section(checker, document, "patterns", _PATTERN_SPEC)
 
+    checker.unique("sources", sources, "slug", "slug")
+    checker.unique("observations", observations, "slug", "slug")
+    checker.unique("observations", observations, "name", "name")
+    for index, entry in observations:
+        if entry["kind"] is not None and entry["kind"] not in Observation.Kind.values:
+            checker.add(
+                f"observations[{index}].kind",
+                f"{_show(entry['kind'])} is not one of {_one_of(Observation.Kind.values)}",
+            )
     checker.unique("regions", regions, "slug", "slug")
     checker.unique("regions", regions, "name", "name")
     checker.unique("muscles", muscles, "slug", "slug")
@@ -294,8 +389,19 @@ def parse_document(document: Any) -> dict[str, Any]:
     pattern_slugs = {entry["slug"] for _, entry in patterns} - {None}
     known_regions = region_slugs | set(Region.objects.values_list("slug", flat=True))
     known_muscles = muscle_slugs | set(Muscle.objects.values_list("slug", flat=True))
+    known_sources = {entry["slug"] for _, entry in sources} | set(
+        Source.objects.values_list("slug", flat=True)
+    )
+    known_observations = {entry["slug"] for _, entry in observations} | set(
+        Observation.objects.values_list("slug", flat=True)
+    )
 
-    for section, model, entries in (("regions", Region, regions), ("muscles", Muscle, muscles)):
+    named = (
+        ("observations", Observation, observations),
+        ("regions", Region, regions),
+        ("muscles", Muscle, muscles),
+    )
+    for section, model, entries in named:
         taken = _names_taken_elsewhere(model, {entry["slug"] for _, entry in entries} - {None}, "name")
         for index, entry in entries:
             if entry["name"] is not None and entry["name"] in taken:
@@ -310,6 +416,11 @@ def parse_document(document: Any) -> dict[str, Any]:
         path = f"patterns[{index}]"
         if entry["region"] is not None and entry["region"] not in known_regions:
             checker.add(f"{path}.region", f"unknown region {_show(entry['region'])}")
+        if entry["observation"] is not None and entry["observation"] not in known_observations:
+            checker.add(f"{path}.observation", f"unknown observation {_show(entry['observation'])}")
+        for slug in entry["sources"] or []:
+            if slug not in known_sources:
+                checker.add(f"{path}.sources", f"unknown source {_show(slug)}")
         key = (entry["region"], entry["name"])
         if None in key:
             pass
@@ -326,20 +437,24 @@ def parse_document(document: Any) -> dict[str, Any]:
             )
         seen_pattern_names.setdefault(key, index)
         if entry["muscles"] is not None:
-            entry["muscles"] = _pattern_muscles(checker, path, entry, known_muscles)
+            entry["muscles"] = _pattern_muscles(checker, path, entry, known_muscles, known_sources)
 
     if checker.problems:
         raise CatalogueInvalid(checker.problems)
     return {
+        "sources": [entry for _, entry in sources],
+        "observations": [entry for _, entry in observations],
         "regions": [entry for _, entry in regions],
         "muscles": [entry for _, entry in muscles],
         "patterns": [entry for _, entry in patterns],
     }
 
 
-def _pattern_muscles(checker: _Checker, path: str, pattern: dict, known_muscles: set[str]) -> list[dict]:
+def _pattern_muscles(
+    checker: _Checker, path: str, pattern: dict, known_muscles: set[str], known_sources: set[str]
+) -> list[dict]:
     rows = []
-    seen: dict[tuple[str, str], int] = {}
+    seen: dict[tuple[str, str, str], int] = {}
     for index, raw in enumerate(pattern["muscles"]):
         row_path = f"{path}.muscles[{index}]"
         row = checker.entry(row_path, raw, _PATTERN_MUSCLE_SPEC)
@@ -349,23 +464,28 @@ def _pattern_muscles(checker: _Checker, path: str, pattern: dict, known_muscles:
             checker.add(f"{row_path}.muscle", f"unknown muscle {_show(row['muscle'])}")
         if row["role"] is not None and row["role"] not in Role.values:
             checker.add(f"{row_path}.role", f"{_show(row['role'])} is not one of {_one_of(Role.values)}")
-        if row["side"] is None or pattern["is_lateral"] is None:
+        if row["source"] and row["source"] not in known_sources:
+            checker.add(f"{row_path}.source", f"unknown source {_show(row['source'])}")
+        sides = pattern["sides"]
+        if row["side"] is None or sides is None:
             pass
-        elif pattern["is_lateral"] and row["side"] not in RelativeSide.values:
+        elif sides != Laterality.NONE and row["side"] not in RelativeSide.values:
             checker.add(
                 f"{row_path}.side",
-                f"{_show(row['side'])} is not one of {_one_of(RelativeSide.values)} (the pattern is lateral)",
+                f"{_show(row['side'])} is not one of {_one_of(RelativeSide.values)} "
+                "(the pattern is recorded on a side)",
             )
-        elif not pattern["is_lateral"] and row["side"]:
+        elif sides == Laterality.NONE and row["side"]:
             checker.add(
                 f"{row_path}.side",
-                f"must be empty for a pattern that is not lateral, got {_show(row['side'])}",
+                f"must be empty for a pattern with no side, got {_show(row['side'])}",
             )
-        key = (row["muscle"], row["side"])
+        key = (row["muscle"], row["side"], row["source"])
         if None not in key and key in seen:
             checker.add(
                 f"{row_path}.muscle",
-                f"{_show(row['muscle'])} is listed twice for this side (also {path}.muscles[{seen[key]}])",
+                f"{_show(row['muscle'])} is listed twice for this side and source "
+                f"(also {path}.muscles[{seen[key]}])",
             )
         seen.setdefault(key, index)
         rows.append(row)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -11,10 +12,72 @@ class Role(models.TextChoices):
 
 
 class RelativeSide(models.TextChoices):
-    """Where a muscle sits relative to the side of a lateral pattern."""
+    """Where a muscle sits relative to the side a lateral pattern was recorded on."""
 
     SAME = "same", "same side"
     OPPOSITE = "opposite", "opposite side"
+
+
+class Laterality(models.TextChoices):
+    """Which sides a pattern is recorded on."""
+
+    NONE = "none", "no side (the body's midline)"
+    ONE = "one", "one side: left or right"
+    ONE_OR_BOTH = "one-or-both", "left, right or both"
+
+
+class Source(models.Model):
+    """A published reference a client could look up, cited by patterns and their muscle links."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    authors = models.CharField(max_length=200)
+    title = models.CharField(max_length=250)
+    publisher = models.CharField("publisher or journal", max_length=160, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    url = models.URLField("URL", max_length=200, blank=True)
+    isbn = models.CharField("ISBN", max_length=20, blank=True)
+    note = models.CharField(max_length=250, blank=True, help_text="What it is, or which part we rely on.")
+
+    class Meta:
+        ordering = ["authors", "year", "title"]
+
+    def __str__(self) -> str:
+        return self.citation
+
+    def get_absolute_url(self) -> str:
+        return reverse("imbalances:sources") + f"#source-{self.slug}"
+
+    @property
+    def citation(self) -> str:
+        """'Bing Xi (2020). A Deeper Look Into Spine Muscle Imbalances. HubPages.'"""
+        year = f" ({self.year})" if self.year else ""
+        publisher = f" {self.publisher}." if self.publisher else ""
+        return f"{self.authors}{year}. {self.title}.{publisher}"
+
+
+class Observation(models.Model):
+    """How a pattern is seen: standing still from one view, or during a movement screen."""
+
+    class Kind(models.TextChoices):
+        POSTURE = "posture", "static posture"
+        MOVEMENT = "movement", "movement screen"
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=80, unique=True, help_text="“Standing, side view”, “Overhead squat”.")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    description = models.TextField(blank=True, help_text="How to set the client up and where to look.")
+    display_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["display_order", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["posture", "movement"]), name="observation_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Region(models.Model):
@@ -50,7 +113,7 @@ class MuscleQuerySet(models.QuerySet):
         return self.prefetch_related(
             models.Prefetch(
                 "pattern_muscles",
-                queryset=PatternMuscle.objects.select_related("pattern__region").order_by(
+                queryset=PatternMuscle.objects.select_related("pattern__region", "source").order_by(
                     "pattern__region__display_order", "pattern__display_order", "pattern__name", "side"
                 ),
             )
@@ -110,7 +173,7 @@ class PatternQuerySet(models.QuerySet):
         return self.select_related("region").prefetch_related(
             models.Prefetch(
                 "pattern_muscles",
-                queryset=PatternMuscle.objects.select_related("muscle").order_by(
+                queryset=PatternMuscle.objects.select_related("muscle", "source").order_by(
                     "role", "side", "muscle__name"
                 ),
             )
@@ -121,8 +184,10 @@ class Pattern(models.Model):
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="patterns")
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True)
+    observation = models.ForeignKey(Observation, on_delete=models.PROTECT, related_name="patterns")
     description = models.TextField(blank=True, help_text="What the trainer sees.")
-    is_lateral = models.BooleanField("lateral", default=False, help_text="Has a left or right side.")
+    laterality = models.CharField("sides", max_length=11, choices=Laterality.choices, default=Laterality.NONE)
+    sources = models.ManyToManyField(Source, blank=True, related_name="patterns")
     is_active = models.BooleanField(
         "active",
         default=True,
@@ -137,6 +202,9 @@ class Pattern(models.Model):
         ordering = ["region__display_order", "display_order", "name"]
         constraints = [
             models.UniqueConstraint(fields=["region", "name"], name="pattern_unique_name_per_region"),
+            models.CheckConstraint(
+                condition=models.Q(laterality__in=Laterality.values), name="pattern_laterality_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -144,6 +212,11 @@ class Pattern(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("imbalances:pattern", kwargs={"slug": self.slug})
+
+    @property
+    def is_lateral(self) -> bool:
+        """Recorded on a side, so its muscles' sides are relative to it."""
+        return self.laterality != Laterality.NONE
 
 
 class PatternMuscle(models.Model):
@@ -157,14 +230,24 @@ class PatternMuscle(models.Model):
         help_text="For lateral patterns only: relative to the side of the pattern.",
     )
     note = models.CharField(max_length=250, blank=True)
-    source = models.CharField(max_length=160, blank=True, help_text="Where this mapping comes from.")
+    # Where sources disagree, each keeps its own link: the form records the muscle once.
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, related_name="pattern_muscles"
+    )
 
     class Meta:
         ordering = ["pattern", "role", "side", "muscle__name"]
         constraints = [
+            # Two partial indexes rather than nulls_distinct, which SQLite (make run) lacks.
+            models.UniqueConstraint(
+                fields=["pattern", "muscle", "side", "source"],
+                condition=models.Q(source__isnull=False),
+                name="patternmuscle_unique_pattern_muscle_side_source",
+            ),
             models.UniqueConstraint(
                 fields=["pattern", "muscle", "side"],
-                name="patternmuscle_unique_pattern_muscle_side",
+                condition=models.Q(source__isnull=True),
+                name="patternmuscle_unique_pattern_muscle_side_unsourced",
             ),
             models.CheckConstraint(condition=models.Q(role__in=Role.values), name="patternmuscle_role_valid"),
             models.CheckConstraint(
@@ -184,6 +267,39 @@ class PatternMuscle(models.Model):
         except Pattern.DoesNotExist:
             return
         if pattern.is_lateral and not self.side:
-            raise ValidationError({"side": "Choose a side: this pattern is lateral (same or opposite side)."})
+            raise ValidationError(
+                {"side": "Choose a side: this pattern is recorded on a side (same or opposite side)."}
+            )
         if not pattern.is_lateral and self.side:
-            raise ValidationError({"side": "Leave the side empty: this pattern is not lateral."})
+            raise ValidationError({"side": "Leave the side empty: this pattern has no side."})
+
+
+class CatalogueImport(models.Model):
+    """One catalogue pack imported for real, from the admin or import_catalogue: the audit trail.
+
+    Written in the same transaction as the import, so a row exists exactly when the import happened.
+    """
+
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when imported with manage.py import_catalogue.",
+    )
+    imported_at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField(max_length=255)
+    sha256 = models.CharField("SHA-256", max_length=64, help_text="Of the file's bytes as uploaded.")
+    changes = models.TextField(blank=True, help_text="What the import changed, one change a line.")
+    changed = models.BooleanField("changed anything")
+
+    class Meta:
+        ordering = ["-imported_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def change_list(self) -> list[str]:
+        return self.changes.splitlines()

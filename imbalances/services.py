@@ -1,13 +1,15 @@
 """Writes to the catalogue that span many rows, and the version that every write changes."""
 
+import hashlib
 import uuid
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import cache
 from django.db import models, transaction
 
 from .catalogue_io import parse_document
-from .models import Muscle, Pattern, PatternMuscle, Region
+from .models import CatalogueImport, Muscle, Observation, Pattern, PatternMuscle, Region, Source
 from .signals import catalogue_updated
 
 # In the shared cache, so that a write in one process is seen by all of them.
@@ -71,26 +73,55 @@ def _save_changed(obj: models.Model, values: dict[str, Any]) -> list[str]:
 
 
 def _sync_pattern_muscles(
-    *, pattern: Pattern, rows: list[dict[str, Any]], muscles: dict[str, Muscle], changes: list[str]
+    *,
+    pattern: Pattern,
+    rows: list[dict[str, Any]],
+    muscles: dict[str, Muscle],
+    sources: dict[str, Source],
+    changes: list[str],
 ) -> None:
     """Make the pattern's muscle list exactly `rows`. Nothing references these rows, so removing is safe."""
-    existing = {(row.muscle_id, row.side): row for row in pattern.pattern_muscles.select_related("muscle")}
-    wanted = {(muscles[row["muscle"]].pk, row["side"]): row for row in rows}
+    existing = {
+        (row.muscle_id, row.side, row.source_id): row
+        for row in pattern.pattern_muscles.select_related("muscle", "source")
+    }
+    wanted = {
+        (muscles[row["muscle"]].pk, row["side"], sources[row["source"]].pk if row["source"] else None): row
+        for row in rows
+    }
     # Removals first, so that a row moving between sides never trips the unique constraint.
     for key, row in existing.items():
         if key not in wanted:
             row.delete()
-            changes.append(f"remove {row.muscle.slug}{_side(row.side)} from pattern {pattern.slug}")
+            changes.append(
+                f"remove {row.muscle.slug}{_side(row.side)}{_cited(row.source)} from pattern {pattern.slug}"
+            )
     for key, data in wanted.items():
-        values = {"role": data["role"], "note": data["note"], "source": data["source"]}
+        values = {"role": data["role"], "note": data["note"]}
         row = existing.get(key)
-        label = f"{data['muscle']}{_side(data['side'])} in pattern {pattern.slug}"
+        label = f"{data['muscle']}{_side(data['side'])}{_cited(data['source'])} in pattern {pattern.slug}"
         if row is None:
-            PatternMuscle.objects.create(pattern=pattern, muscle_id=key[0], side=key[1], **values)
+            PatternMuscle.objects.create(
+                pattern=pattern, muscle_id=key[0], side=key[1], source_id=key[2], **values
+            )
             changes.append(f"add {label}")
             continue
         if changed := _save_changed(row, values):
             changes.append(f"update {label}: {', '.join(changed)}")
+
+
+def _sync_sources(
+    *, pattern: Pattern, slugs: list[str], sources: dict[str, Source], changes: list[str]
+) -> None:
+    current = {source.slug for source in pattern.sources.all()}
+    if current != set(slugs):
+        pattern.sources.set([sources[slug] for slug in slugs])
+        changes.append(f"update pattern {pattern.slug}: sources")
+
+
+def _cited(source: Source | str | None) -> str:
+    slug = source.slug if isinstance(source, Source) else source
+    return f" (source {slug})" if slug else ""
 
 
 def _side(side: str) -> str:
@@ -98,7 +129,7 @@ def _side(side: str) -> str:
 
 
 def catalogue_import(*, document: Any, dry_run: bool = False) -> list[str]:
-    """Create or update regions, muscles and patterns by slug; return what changed.
+    """Create or update sources, observations, regions, muscles and patterns by slug; return what changed.
 
     Raises CatalogueInvalid (with every problem) before writing anything. Entries
     missing from the document are left alone, since assessments may use them; an
@@ -108,6 +139,12 @@ def catalogue_import(*, document: Any, dry_run: bool = False) -> list[str]:
     catalogue = parse_document(document)
     changes: list[str] = []
     with transaction.atomic():
+        sources: dict[str, Source] = {source.slug: source for source in Source.objects.all()}
+        for data in catalogue["sources"]:
+            _upsert(Source, sources, data, "source", changes)
+        observations = {observation.slug: observation for observation in Observation.objects.all()}
+        for data in catalogue["observations"]:
+            _upsert(Observation, observations, data, "observation", changes)
         regions: dict[str, Region] = {region.slug: region for region in Region.objects.all()}
         for data in catalogue["regions"]:
             _upsert(Region, regions, data, "region", changes)
@@ -116,15 +153,41 @@ def catalogue_import(*, document: Any, dry_run: bool = False) -> list[str]:
             values = {**data, "aliases": ", ".join(data["aliases"])}
             _upsert(Muscle, muscles, values, "muscle", changes)
         patterns: dict[str, Pattern] = {
-            pattern.slug: pattern for pattern in Pattern.objects.select_related("region")
+            pattern.slug: pattern
+            for pattern in Pattern.objects.select_related("region", "observation").prefetch_related("sources")
         }
         for data in catalogue["patterns"]:
-            values = {key: value for key, value in data.items() if key != "muscles"}
+            values = {key: value for key, value in data.items() if key not in ("muscles", "sources", "sides")}
             values["region"] = regions[data["region"]]
+            values["observation"] = observations[data["observation"]]
+            values["laterality"] = data["sides"]
             pattern = _upsert(Pattern, patterns, values, "pattern", changes)
-            _sync_pattern_muscles(pattern=pattern, rows=data["muscles"], muscles=muscles, changes=changes)
+            _sync_sources(pattern=pattern, slugs=data["sources"], sources=sources, changes=changes)
+            _sync_pattern_muscles(
+                pattern=pattern, rows=data["muscles"], muscles=muscles, sources=sources, changes=changes
+            )
         if dry_run:
             transaction.set_rollback(True)
         elif changes:
             catalogue_changed()
     return changes
+
+
+def import_catalogue_pack(
+    *, document: Any, content: bytes, file_name: str, user: AbstractBaseUser | None
+) -> CatalogueImport:
+    """Import a pack for real and write its audit row (who, when, which file, what changed), in
+    one transaction; the row is written even when nothing changed.
+
+    `content` is the file's bytes and `document` what they parse to; the row keeps their SHA-256.
+    `user` is None from the command line. Raises what catalogue_import raises, writing nothing.
+    """
+    with transaction.atomic():
+        changes = catalogue_import(document=document)
+        return CatalogueImport.objects.create(
+            imported_by=user,
+            file_name=file_name,
+            sha256=hashlib.sha256(content).hexdigest(),
+            changes="\n".join(changes),
+            changed=bool(changes),
+        )

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("patterns/<slug:slug>/", views.pattern_detail, name="pattern"),
     path("muscles/<slug:slug>/", views.muscle_detail, name="muscle"),
+    path("sources/", views.sources, name="sources"),
 ]

@@ -8,7 +8,14 @@ from django.shortcuts import get_object_or_404, render
 from imbalances.forms import SEARCH_MAX_LENGTH, CatalogueSearchForm
 from imbalances.links import slug_url_maker
 
-from .models import Muscle, Pattern, PatternMuscle, Region, Role
+from .models import Muscle, Pattern, PatternMuscle, Region, Role, Source
+
+
+def _cited(sources) -> list[Source]:
+    """Each source once, in the order of the sources page."""
+    return sorted(
+        {source for source in sources if source is not None}, key=lambda s: (s.authors, s.year or 0, s.title)
+    )
 
 
 def _split_by_role(rows: list[PatternMuscle]) -> tuple[list[PatternMuscle], list[PatternMuscle]]:
@@ -50,14 +57,14 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_not_required
 def pattern_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """One pattern, retired or not: old reports still link here."""
-    pattern = get_object_or_404(Pattern.objects.with_muscles(), slug=slug)
+    pattern = get_object_or_404(Pattern.objects.with_muscles().prefetch_related("sources"), slug=slug)
     rows = list(pattern.pattern_muscles.all())
     over_active, under_active = _split_by_role(rows)
     context = {
         "pattern": pattern,
         "over_active": over_active,
         "under_active": under_active,
-        "sources": sorted({row.source for row in rows if row.source}),
+        "sources": _cited([*pattern.sources.all(), *(row.source for row in rows)]),
     }
     return render(request, "imbalances/pattern_detail.html", context)
 
@@ -66,6 +73,21 @@ def pattern_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def muscle_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """One muscle and every pattern in which it is over- or under-active."""
     muscle = get_object_or_404(Muscle.objects.with_patterns(), slug=slug)
-    over_active_in, under_active_in = _split_by_role(list(muscle.pattern_muscles.all()))
-    context = {"muscle": muscle, "over_active_in": over_active_in, "under_active_in": under_active_in}
+    rows = list(muscle.pattern_muscles.all())
+    over_active_in, under_active_in = _split_by_role(rows)
+    context = {
+        "muscle": muscle,
+        "over_active_in": over_active_in,
+        "under_active_in": under_active_in,
+        "sources": _cited(row.source for row in rows),
+    }
     return render(request, "imbalances/muscle_detail.html", context)
+
+
+@login_not_required
+def sources(request: HttpRequest) -> HttpResponse:
+    """Every source the catalogue cites, with the patterns that cite it."""
+    cited = Source.objects.prefetch_related(
+        Prefetch("patterns", queryset=Pattern.objects.order_by("name")),
+    )
+    return render(request, "imbalances/sources.html", {"sources": cited})

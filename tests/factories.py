@@ -74,11 +74,40 @@ class MuscleFactory(factory.django.DjangoModelFactory):
     description = "What the muscle does."
 
 
+class ObservationFactory(factory.django.DjangoModelFactory):
+    """The seed's side view, which `migrate` creates, unless a test asks for another."""
+
+    class Meta:
+        model = "imbalances.Observation"
+        django_get_or_create = ["slug"]
+
+    slug = "standing-side"
+    name = factory.LazyAttribute(lambda o: o.slug.replace("-", " ").capitalize())
+    kind = "posture"
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "imbalances.Source"
+
+    slug = factory.Sequence(lambda n: f"source-{n}")
+    authors = factory.Sequence(lambda n: f"Author {n}")
+    title = "A study of posture"
+    publisher = "A journal"
+    year = 2010
+
+
 class PatternFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "imbalances.Pattern"
 
+    class Params:
+        # One-sided when true, as the seed's head tilt: tests say which sides they need.
+        is_lateral = False
+
     region = factory.SubFactory(RegionFactory)
+    observation = factory.SubFactory(ObservationFactory)
+    laterality = factory.LazyAttribute(lambda p: "one" if p.is_lateral else "none")
     name = factory.Sequence(lambda n: f"Pattern {n}")
     slug = factory.Sequence(lambda n: f"pattern-{n}")
     description = "What the trainer sees."

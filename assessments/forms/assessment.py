@@ -1,4 +1,4 @@
-"""The whole assessment page: the header form plus one block per catalogue pattern, by region."""
+"""The assessment page: the header form plus one block per catalogue pattern, by observation and region."""
 
 from collections import defaultdict
 from dataclasses import dataclass
@@ -6,7 +6,7 @@ from uuid import UUID
 
 from django.utils.datastructures import MultiValueDict
 
-from assessments.catalogue import FormLink, FormPattern, FormRegion, expected_muscle_side
+from assessments.catalogue import FormLink, FormObservation, FormPattern, FormRegion, expected_muscle_side
 from assessments.forms.blocks import PatternBlockForm
 from assessments.forms.header import AssessmentHeaderForm
 from assessments.models import Assessment, MuscleFinding, PatternFinding, Side
@@ -17,8 +17,12 @@ from imbalances.models import Muscle, Pattern
 
 @dataclass
 class RegionBlocks:
+    """One region's patterns within one observation; `starts_observation` on the first group of each."""
+
+    observation: FormObservation
     region: FormRegion
     blocks: list[PatternBlockForm]
+    starts_observation: bool
 
 
 class AssessmentForm:
@@ -80,8 +84,10 @@ class AssessmentForm:
                 muscles_url=muscles_url(pattern.slug),
             )
             self.blocks.append(block)
-            if not self.regions or self.regions[-1].region.pk != pattern.region_id:
-                self.regions.append(RegionBlocks(region=pattern.region, blocks=[]))
+            last = self.regions[-1] if self.regions else None
+            if last is None or (last.observation, last.region) != (pattern.observation, pattern.region):
+                starts = last is None or last.observation != pattern.observation
+                self.regions.append(RegionBlocks(pattern.observation, pattern.region, [], starts))
             self.regions[-1].blocks.append(block)
         for leftovers in by_pattern.values():
             self.kept_muscle_findings.extend(leftovers)

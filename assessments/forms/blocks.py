@@ -23,6 +23,8 @@ from imbalances.models import Role
 
 # Radios, none ticked until the trainer picks one: an untouched pattern posts nothing.
 PATTERN_SIDES = [(Side.LEFT, "left"), (Side.RIGHT, "right")]
+# A pattern that may show on both sides at once (knees cave in) takes "both" too.
+PATTERN_SIDES_OR_BOTH = [*PATTERN_SIDES, (Side.BOTH, "both")]
 MUSCLE_SIDES = [("", "side as expected"), *Side.choices]
 
 # Fields validate values and hold no per-form state, so one of each serves every block.
@@ -30,6 +32,7 @@ SEVERITY = forms.TypedChoiceField(
     choices=Severity.choices, coerce=int, empty_value=Severity.NONE, required=False
 )
 PATTERN_SIDE = forms.ChoiceField(choices=PATTERN_SIDES, required=False)
+PATTERN_SIDE_OR_BOTH = forms.ChoiceField(choices=PATTERN_SIDES_OR_BOTH, required=False)
 NOTE = forms.CharField(max_length=500, required=False)
 CONFIRMED = forms.BooleanField(required=False)
 ROLE = forms.ChoiceField(choices=Role.choices, required=False)
@@ -107,6 +110,10 @@ class PatternBlockForm:
     def rows(self) -> list[MuscleRow]:
         return [_row(self.prefix, link) for link in self.links]
 
+    @property
+    def side_field(self) -> forms.ChoiceField:
+        return PATTERN_SIDE_OR_BOTH if self.pattern.takes_both_sides else PATTERN_SIDE
+
     def add_prefix(self, name: str) -> str:
         return f"{self.prefix}-{name}"
 
@@ -115,7 +122,7 @@ class PatternBlockForm:
         """Every input's unprefixed name with the field that validates it."""
         fields: dict[str, forms.Field] = {"severity": SEVERITY}
         if self.pattern.is_lateral:
-            fields["side"] = PATTERN_SIDE
+            fields["side"] = self.side_field
         fields["note"] = NOTE
         for row in self.rows:
             fields.update({row.confirmed: CONFIRMED, row.role: ROLE, row.side: MUSCLE_SIDE})
@@ -224,7 +231,7 @@ class PatternBlockForm:
             return
         self._clean_with("severity", SEVERITY)
         if self.pattern.is_lateral:
-            self._clean_with("side", PATTERN_SIDE)
+            self._clean_with("side", self.side_field)
         self._clean_with("note", NOTE)
         data, cleaned = self.data, self.cleaned_data
         for row in self.rows:

@@ -1,7 +1,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from clients.models import Client, screening_needs_attention
+from clients.models import Client, screening_due_before, screening_needs_attention
 from clients.roles import is_portal_client, is_trainer, trainer_required
 
 DASHBOARD_ROWS = 8
@@ -33,10 +33,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .with_screening_status()
         .only("first_name", "last_name", "updated_at")
     )
+    due_before = screening_due_before()
     attention = [
         c
         for c in clients
-        if screening_needs_attention(c.latest_screening_needs_clearance, c.latest_screened_on)
+        if screening_needs_attention(c.latest_screening_needs_clearance, c.latest_screened_on, due_before)
     ]
     recent, attention = clients[:DASHBOARD_ROWS], attention[:DASHBOARD_ROWS]
     return render(

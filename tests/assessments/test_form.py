@@ -27,7 +27,7 @@ def test_the_form_lists_the_active_catalogue_grouped_by_region(signed_in, create
     response = signed_in.get(create_url)
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'id="region-test-back"' in html
+    assert 'id="region-standing-side-test-back"' in html
     assert 'id="pattern-test-tilt"' in html
     assert f'name="p{catalogue.tilt.pk}-severity" value="0">' in html
     # Nothing is ticked until the trainer marks a pattern: an untouched one posts nothing.
@@ -40,8 +40,8 @@ def test_the_form_lists_the_active_catalogue_grouped_by_region(signed_in, create
     muscles_url = reverse("assessments:pattern_muscles", kwargs={"slug": "test-turn"})
     assert f'<div id="p{catalogue.turn.pk}-muscles" hx-get="{muscles_url}"' in html
     muscles = signed_in.get(muscles_url).content.decode()
-    assert "Test trapezius</strong>: expected over-active, same side as the tilt" in muscles
-    assert "Test scalene</strong>: expected under-active, opposite side to the tilt" in muscles
+    assert "Test trapezius</strong>: expected over-active, on the side it was seen" in muscles
+    assert "Test scalene</strong>: expected under-active, on the other side" in muscles
 
 
 def test_a_pattern_added_to_the_catalogue_appears_on_the_next_form(signed_in, create_url, catalogue):

@@ -48,7 +48,8 @@ def big_catalogue(db) -> list[Pattern]:
             region=regions[n % len(regions)],
             name=f"Big pattern {n}",
             slug=f"big-pattern-{n}",
-            is_lateral=n % 5 == 0,
+            laterality="one" if n % 5 == 0 else "none",
+            observation=factories.ObservationFactory(),
             display_order=n,
         )
         for n in range(PATTERNS)

@@ -30,7 +30,7 @@ def test_a_trainer_fills_the_form_with_the_keyboard_on_a_tablet(
     sign_in(trainer)
     page.goto(live_server.url + reverse("assessments:create", kwargs={"client_pk": client_record.pk}))
     block = page.locator("#pattern-test-turn")
-    checkbox = block.get_by_label("Test trapezius: expected over-active, same side as the tilt")
+    checkbox = block.get_by_label("Test trapezius: expected over-active, on the side it was seen")
     # Not marked yet: the pattern's muscles are not on the page.
     expect(checkbox).to_have_count(0)
     # Choose "moderate" with the keyboard: focus the radio group, arrow to the third option.
@@ -50,7 +50,7 @@ def test_a_trainer_fills_the_form_with_the_keyboard_on_a_tablet(
     assert checkbox.is_checked()
     # Adjusting a muscle that was not ticked ticks it (assessment_form.js).
     block.get_by_label("Test scalene: observed as").select_option("over-active")
-    assert block.get_by_label("Test scalene: expected under-active, opposite side to the tilt").is_checked()
+    assert block.get_by_label("Test scalene: expected under-active, on the other side").is_checked()
     assert_accessible(page)
     save_screenshot(page, screenshot_dir / "assessment-form-tablet.png")
     # Tab on to the save button and press it with the space bar.

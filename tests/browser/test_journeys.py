@@ -28,7 +28,7 @@ def _sign_out(page) -> None:
 
 def _pick_muscle(page, row: int, search: str, option: str) -> None:
     """Chooses a muscle in the admin's select2 autocomplete of inline row `row`."""
-    page.locator(f"#pattern_muscles-{row} .select2-selection").click()
+    page.locator(f"#pattern_muscles-{row} .field-muscle .select2-selection").click()
     page.locator(".select2-container--open .select2-search__field").fill(search)
     page.locator(".select2-results__option", has_text=option).click()
 
@@ -39,6 +39,7 @@ def test_a_pattern_added_in_the_admin_shows_in_the_trainers_next_assessment_form
     sign_in(admin_user)
     page.goto(live_server.url + reverse("admin:imbalances_pattern_add"))
     page.get_by_label("Region").select_option(label="Low back")
+    page.get_by_label("Observation").select_option(label="Standing, side view")
     page.get_by_label("Name").press_sequentially("Flat back")
     assert page.get_by_label("Slug").input_value() == "flat-back"  # prepopulated as typed
     page.get_by_label("Description").fill("The low-back curve is lost; the pelvis tucks under.")

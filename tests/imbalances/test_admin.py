@@ -4,7 +4,7 @@ import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.urls import reverse
 
-from imbalances.models import Muscle, Pattern, Region
+from imbalances.models import Muscle, Observation, Pattern, Region, Source
 from tests.factories import MuscleFactory, MuscleFindingFactory, PatternFindingFactory, PatternMuscleFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,6 +18,8 @@ def _pattern_post(region: Region, rows: list[dict], **fields) -> dict:
         "name": "Rounded shoulders",
         "slug": "rounded-shoulders",
         "description": "Shoulders roll forward.",
+        "observation": Observation.objects.get(slug="standing-side").pk,
+        "laterality": "none",
         "is_active": "on",
         "display_order": "5",
         f"{INLINE}-TOTAL_FORMS": str(len(rows)),
@@ -57,7 +59,7 @@ def test_pattern_search_covers_its_muscles_aliases(admin_client):
 
 @pytest.mark.parametrize(
     ("params", "expected"),
-    [({"is_lateral__exact": "1"}, {"head-tilt-turn"}), ({"is_active__exact": "0"}, set())],
+    [({"laterality__exact": "one"}, {"head-tilt-turn"}), ({"is_active__exact": "0"}, set())],
 )
 def test_pattern_changelist_filters(admin_client, params, expected):
     response = admin_client.get(reverse("admin:imbalances_pattern_changelist"), params)
@@ -67,19 +69,21 @@ def test_pattern_changelist_filters(admin_client, params, expected):
 def test_admin_adds_a_pattern_with_two_muscles_inline(admin_client):
     region = Region.objects.get(slug="neck")
     scm, traps = Muscle.objects.get(slug="sternocleidomastoid"), Muscle.objects.get(slug="upper-trapezius")
+    janda = Source.objects.get(slug="page-frank-lardner-2010")
     data = _pattern_post(
         region,
         [
-            {"muscle": scm.pk, "role": "over-active", "source": "Janda"},
+            {"muscle": scm.pk, "role": "over-active", "source": janda.pk},
             {"muscle": traps.pk, "role": "under-active", "note": "often"},
         ],
     )
     response = admin_client.post(reverse("admin:imbalances_pattern_add"), data)
     assert response.status_code == 302, response.context["errors"] if response.context else response
     pattern = Pattern.objects.get(slug="rounded-shoulders")
-    assert set(pattern.pattern_muscles.values_list("muscle__slug", "role", "side", "note", "source")) == {
-        ("sternocleidomastoid", "over-active", "", "", "Janda"),
-        ("upper-trapezius", "under-active", "", "often", ""),
+    rows = pattern.pattern_muscles.values_list("muscle__slug", "role", "side", "note", "source__slug")
+    assert set(rows) == {
+        ("sternocleidomastoid", "over-active", "", "", "page-frank-lardner-2010"),
+        ("upper-trapezius", "under-active", "", "often", None),
     }
     assert LogEntry.objects.filter(object_id=str(pattern.pk)).exists()
 
@@ -89,7 +93,7 @@ def test_admin_refuses_a_side_that_breaks_the_lateral_rule(admin_client, lateral
     data = _pattern_post(
         Region.objects.get(slug="neck"),
         [{"muscle": Muscle.objects.get(slug="scalenes").pk, "role": "over-active", "side": side}],
-        **({"is_lateral": "on"} if lateral else {}),
+        **({"laterality": "one"} if lateral else {}),
     )
     response = admin_client.post(reverse("admin:imbalances_pattern_add"), data)
     assert response.status_code == 200
@@ -105,7 +109,7 @@ def test_making_a_pattern_lateral_requires_sides_on_its_existing_muscles(admin_c
         [{"id": row.pk, "pattern": pattern.pk, "muscle": row.muscle.pk, "role": "over-active"}],
         name=pattern.name,
         slug=pattern.slug,
-        is_lateral="on",
+        laterality="one-or-both",
         **{f"{INLINE}-INITIAL_FORMS": "1"},
     )
     response = admin_client.post(reverse("admin:imbalances_pattern_change", args=[pattern.pk]), data)

@@ -14,7 +14,8 @@ from tests.factories import MuscleFindingFactory, PatternFindingFactory
 
 pytestmark = pytest.mark.django_db
 
-SEED_FILE = Path(__file__).resolve().parents[2] / "imbalances" / "migrations" / "0002_seed_catalogue.json"
+# What `migrate` leaves, in the current format: the seed's table with its sources and views.
+SEED_FILE = Path(__file__).with_name("seed_catalogue_v2.json")
 
 
 def export_text() -> str:
@@ -51,20 +52,24 @@ def empty_catalogue() -> None:
     Region.objects.all().delete()
 
 
-def test_export_of_the_seeded_catalogue_is_the_seed_file_byte_for_byte():
+def test_export_of_the_migrated_catalogue_is_the_seed_in_the_current_format_byte_for_byte():
     assert export_text() == SEED_FILE.read_text(encoding="utf-8")
 
 
 def test_export_has_format_version_and_stable_key_order():
     document = json.loads(export_text())
-    assert list(document) == ["format", "version", "regions", "muscles", "patterns"]
+    assert list(document) == [
+        "format", "version", "sources", "observations", "regions", "muscles", "patterns",
+    ]  # fmt: skip
     assert (document["format"], document["version"]) == (FORMAT, VERSION)
     assert list(document["patterns"][0]) == [
         "slug",
         "name",
         "region",
+        "observation",
         "description",
-        "is_lateral",
+        "sides",
+        "sources",
         "is_active",
         "display_order",
         "muscles",
@@ -111,14 +116,22 @@ def test_import_updates_by_slug_and_replaces_a_patterns_muscle_list(tmp_path):
         "scalenes",
         "deep-neck-flexors",
     }
-    assert "remove upper-trapezius from pattern forward-chin" in out
+    assert "remove upper-trapezius (source xi-2020-spine-muscle-imbalances) from pattern forward-chin" in out
     assert "add scalenes in pattern forward-chin" in out
 
 
 def test_import_never_deletes_what_the_file_leaves_out(tmp_path):
     pattern_finding = PatternFindingFactory(pattern=Pattern.objects.get(slug="forward-chin"))
     muscle_finding = MuscleFindingFactory(muscle=Muscle.objects.get(slug="psoas"))
-    document = {"format": FORMAT, "version": VERSION, "regions": [], "muscles": [], "patterns": []}
+    document = {
+        "format": FORMAT,
+        "version": VERSION,
+        "sources": [],
+        "observations": [],
+        "regions": [],
+        "muscles": [],
+        "patterns": [],
+    }
     import_file(tmp_path, document)
     assert Pattern.objects.filter(pk=pattern_finding.pattern_id).exists()
     assert Muscle.objects.filter(pk=muscle_finding.muscle_id).exists()
@@ -143,6 +156,8 @@ def test_import_references_slugs_already_in_the_database(tmp_path):
     document = {
         "format": FORMAT,
         "version": VERSION,
+        "sources": [],
+        "observations": [],
         "regions": [],
         "muscles": [],
         "patterns": [
@@ -150,6 +165,8 @@ def test_import_references_slugs_already_in_the_database(tmp_path):
                 "slug": "rib-flare",
                 "name": "Rib flare",
                 "region": "low-back",
+                "observation": "standing-front",
+                "sources": ["page-frank-lardner-2010"],
                 "muscles": [{"muscle": "abdominals", "role": "under-active"}],
             }
         ],
@@ -189,7 +206,7 @@ def _delete(path: str):
 
 BAD_INPUTS = {
     "wrong format": (_set("format", "other"), "format: expected 'trainer-studio-catalogue', got 'other'"),
-    "wrong version": (_set("version", 2), "version: unsupported version 2 (this studio reads version 1)"),
+    "wrong version": (_set("version", 1), "version: unsupported version 1 (this studio reads version 2)"),
     "missing section": (_delete("muscles"), "muscles: missing"),
     "section not a list": (_set("regions", {}), "regions: expected a list, got {}"),
     "missing field": (_delete("muscles.3.lay_name"), "muscles[3].lay_name: missing"),
@@ -219,16 +236,28 @@ BAD_INPUTS = {
     ),
     "side missing on lateral": (
         _set("patterns.3.muscles.0.side", ""),
-        "patterns[3].muscles[0].side: '' is not one of same, opposite (the pattern is lateral)",
+        "patterns[3].muscles[0].side: '' is not one of same, opposite (the pattern is recorded on a side)",
     ),
     "side on non-lateral": (
         _set("patterns.0.muscles.0.side", "same"),
-        "patterns[0].muscles[0].side: must be empty for a pattern that is not lateral, got 'same'",
+        "patterns[0].muscles[0].side: must be empty for a pattern with no side, got 'same'",
     ),
     "muscle twice on one side": (
         _set("patterns.0.muscles.1.muscle", "iliacus"),
-        "patterns[0].muscles[1].muscle: 'iliacus' is listed twice for this side "
+        "patterns[0].muscles[1].muscle: 'iliacus' is listed twice for this side and source "
         "(also patterns[0].muscles[0])",
+    ),
+    "unknown source": (
+        _set("patterns.0.muscles.0.source", "no-such-book"),
+        "patterns[0].muscles[0].source: unknown source 'no-such-book'",
+    ),
+    "unknown observation": (
+        _set("patterns.0.observation", "hop-test"),
+        "patterns[0].observation: unknown observation 'hop-test'",
+    ),
+    "bad sides": (
+        _set("patterns.0.sides", "left"),
+        "patterns[0].sides: 'left' is not one of none, one, one-or-both",
     ),
     "too long": (_set("muscles.0.name", "x" * 200), "muscles[0].name: longer than 120 characters"),
 }

@@ -104,10 +104,21 @@ def test_lateral_pattern_page_shows_sides(client):
 
 def test_pattern_page_names_its_sources(client):
     response = client.get(reverse("imbalances:pattern", kwargs={"slug": "forward-chin"}))
-    assert response.context["sources"] == [
-        "Janda's upper crossed syndrome",
-        "Seed article: A Deeper Look Into Spine Muscle Imbalances",
+    assert [source.slug for source in response.context["sources"]] == [
+        "xi-2020-spine-muscle-imbalances",
+        "page-frank-lardner-2010",
     ]
+    html = response.content.decode()
+    assert "Bing Xi (2020). <cite>A Deeper Look Into Spine Muscle Imbalances</cite>. HubPages." in html
+    assert "ISBN 978-0-7360-7400-8" in html
+    assert "seed" not in html.lower()
+
+
+def test_the_sources_page_cites_each_source_with_the_patterns_that_use_it(client):
+    html = client.get(reverse("imbalances:sources")).content.decode()
+    assert 'id="source-xi-2020-spine-muscle-imbalances"' in html
+    assert "Forward chin" in html
+    assert "seed" not in html.lower()
 
 
 def test_a_retired_pattern_still_answers_marked_retired(client):

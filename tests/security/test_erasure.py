@@ -622,6 +622,10 @@ HOLDS_NO_CLIENT_DATA = {
     "imbalances.Muscle": "the public catalogue",
     "imbalances.Pattern": "the public catalogue",
     "imbalances.PatternMuscle": "the public catalogue",
+    "imbalances.Source": "the public catalogue",
+    "imbalances.Observation": "the public catalogue",
+    "imbalances.Pattern_sources": "the public catalogue",
+    "imbalances.CatalogueImport": "who imported which catalogue pack: no client's data",
 }
 
 

@@ -68,6 +68,7 @@ def test_public_pages_are_few_and_explained():
         "imbalances:index",
         "imbalances:pattern",
         "imbalances:muscle",
+        "imbalances:sources",
     }
     assert all(REGISTRY[name].why for name in public)
 

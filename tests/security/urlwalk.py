@@ -288,6 +288,7 @@ REGISTRY: dict[str, Entry] = {
     ),
     "password_reset_complete": Entry("public", why="follows the reset"),
     "imbalances:index": Entry("public", why="the catalogue is printed as links in client PDFs"),
+    "imbalances:sources": Entry("public", why="the catalogue's citations, linked from its public pages"),
     "imbalances:pattern": Entry("public", kwargs=lambda world: {"slug": world.pattern.slug}, why="as above"),
     "imbalances:muscle": Entry("public", kwargs=lambda world: {"slug": world.muscle.slug}, why="as above"),
     "clients:list": Entry("trainer"),

@@ -6,13 +6,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import IntegrityError
 
 from imbalances.catalogue_io import CatalogueInvalid
-from imbalances.services import catalogue_import
+from imbalances.services import catalogue_import, import_catalogue_pack
 
 
 class Command(BaseCommand):
     help = (
         "Create or update the catalogue from a JSON document made by export_catalogue. "
-        "The whole file is checked first; on any problem nothing changes."
+        "The whole file is checked first; on any problem nothing changes. "
+        "Each import (not a dry run) is recorded as a catalogue import, as the admin's are."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -23,15 +24,24 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: str, dry_run: bool = False, **options) -> None:
         try:
-            text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
+            content = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror or error}") from error
         try:
-            document = json.loads(text)
+            document = json.loads(content.decode("utf-8"))
+        except UnicodeDecodeError as error:
+            raise CommandError(f"{file} is not UTF-8 text: {error}") from error
         except json.JSONDecodeError as error:
             raise CommandError(f"{file} is not valid JSON: {error}") from error
         try:
-            changes = catalogue_import(document=document, dry_run=dry_run)
+            if dry_run:
+                changes = catalogue_import(document=document, dry_run=True)
+            else:
+                file_name = "(standard input)" if file == "-" else Path(file).name
+                record = import_catalogue_pack(
+                    document=document, content=content, file_name=file_name, user=None
+                )
+                changes = record.change_list
         except CatalogueInvalid as invalid:
             for problem in invalid.problems:
                 self.stderr.write(problem)
