@@ -153,6 +153,15 @@ class Series:
     def change_since_previous(self) -> Change | None:
         return None if self.previous is None else Change.between(self.previous, self.latest)
 
+    @property
+    def since_previous(self) -> str:
+        """"new" when the previous session did not find it, "resolved" when the latest does not."""
+        if not self.previous and self.latest and self.previous is not None:
+            return "new"
+        if self.previous and not self.latest:
+            return "resolved"
+        return ""
+
 
 @dataclass(frozen=True, kw_only=True)
 class PatternProgress(Series):

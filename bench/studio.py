@@ -18,7 +18,7 @@ from assessments.models import Assessment, MuscleFinding, PatternFinding
 from bench.sizes import Size
 from clients.models import Client, Screening
 from clients.roles import TRAINERS_GROUP
-from imbalances.models import Muscle, Observation, Pattern, PatternMuscle, Region, RelativeSide, Role
+from imbalances.models import Muscle, Observation, Pattern, PatternMuscle, Region, RelativeSide, Role, Source
 
 BATCH = 5000
 PASSWORD = "bench-studio-password"
@@ -84,6 +84,9 @@ def grow_catalogue(size: Size, rng: random.Random) -> None:
     muscles = list(Muscle.objects.values_list("pk", flat=True))
     new_patterns = []
     side_view = Observation.objects.get(slug="standing-side")  # made by migrate
+    source, _ = Source.objects.get_or_create(
+        slug="bench-generated", defaults={"authors": "Benchmark", "title": "Generated for the benchmark"}
+    )
     for n in range(max(0, size.patterns - Pattern.objects.count())):
         region = regions[n % len(regions)]
         new_patterns.append(
@@ -108,7 +111,7 @@ def grow_catalogue(size: Size, rng: random.Random) -> None:
                     side=(RelativeSide.SAME if position % 2 else RelativeSide.OPPOSITE)
                     if pattern.is_lateral
                     else "",
-                    source="generated for the benchmark",
+                    source=source,
                 )
             )
     PatternMuscle.objects.bulk_create(links, batch_size=BATCH)

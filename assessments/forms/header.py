@@ -2,7 +2,6 @@
 
 import uuid
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
 
@@ -20,7 +19,7 @@ class AssessmentHeaderForm(forms.ModelForm):
         max_value=10,
         label="Pain score (0 to 10, optional)",
         help_text="0 means no pain, 10 the worst imaginable.",
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "form-control"}),
     )
     # The version the page was built from; a save from an older one is refused.
     version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
@@ -31,8 +30,10 @@ class AssessmentHeaderForm(forms.ModelForm):
         model = Assessment
         fields = ["session_date", "pain_score", "notes"]
         widgets = {
-            "session_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "notes": forms.Textarea(attrs={"rows": 3}),
+            "session_date": forms.DateInput(
+                attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"
+            ),
+            "notes": forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
         }
         labels = {"session_date": "Session date", "notes": "Session notes"}
 
@@ -46,10 +47,6 @@ class AssessmentHeaderForm(forms.ModelForm):
         else:
             self.initial["submission_token"] = uuid.uuid4()
         self.fields["session_date"].widget.attrs["max"] = timezone.localdate().isoformat()
-        # The page's <form> also holds the pattern blocks, so crispy renders the fields only.
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
 
     def clean_session_date(self):
         value = self.cleaned_data["session_date"]

@@ -288,7 +288,7 @@ def test_notes_are_held_to_their_limit(signed_in, form_url, client_record):
     html = response.content.decode()
     message = f"Ensure this value has at most {NOTES_MAX_LENGTH} characters (it has {NOTES_MAX_LENGTH + 1})."
     # The message sits right under the notes, which keep what was typed.
-    assert f'{typed}</textarea> <div id="id_notes_error" class="invalid-feedback"> ' in html
+    assert f'{typed}</textarea>\n<div id="id_notes_error" class="invalid-feedback d-block">' in html
     assert f'<span id="error_1_id_notes"><strong>{message}</strong></span>' in html
     assert _saved_notes(client_record) == before
 

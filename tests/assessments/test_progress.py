@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from assessments.progress import Change, client_progress
+from assessments.progress import Change, Point, Series, client_progress
 from tests import factories
 
 
@@ -156,3 +156,13 @@ def test_it_shows_no_other_clients_sessions(client_record, other_client_record, 
     progress = client_progress(client_record, include_drafts=True)
     assert date(2026, 1, 15) not in [s.session_date for s in progress.sessions]
     assert [p.value for p in _by_label(progress)["Test tilt"].points] == [3, 2, 1]
+
+
+@pytest.mark.parametrize(
+    ("values", "since"),
+    [([0, 2], "new"), ([2, 0], "resolved"), ([1, 2], ""), ([0, 0], ""), ([3], "")],
+)
+def test_it_says_what_appeared_or_went_since_the_previous_session(values, since):
+    points = [Point(date(2026, 1, day), False, value) for day, value in enumerate(values, start=1)]
+
+    assert Series(points=points).since_previous == since

@@ -194,10 +194,13 @@ def test_the_progress_page_leaves_drafts_out_until_the_preview_is_switched_on(
     page = client.get(url)
     preview = client.get(url, {"drafts": "1"})
 
-    assert "Unfinished draft note." not in page.text and "DRAFT" not in page.text
+    # The session log links each session to its own summary, where its notes are.
+    draft_summary = reverse("reports:summary", args=[studio.draft.pk])
+    assert draft_summary not in page.text and "DRAFT" not in page.text
+    assert reverse("reports:summary", args=[studio.latest.pk]) in page.text
     assert 'role="switch"' in page.text and "Preview with drafts" in page.text
     assert "drafts" not in page.context["pdf_url"]
-    assert "Unfinished draft note." in preview.text and "DRAFT" in preview.text
+    assert draft_summary in preview.text and "DRAFT" in preview.text
     assert "Hollow points are drafts" in preview.text
     assert "drafts=1" in preview.context["pdf_url"]
 
@@ -207,8 +210,9 @@ def test_the_portal_progress_page_never_shows_drafts(client, client_user, studio
 
     response = client.get(reverse("reports:portal_progress"), {"drafts": "1"})
 
-    assert "First visit." in response.text
-    assert "Unfinished draft note." not in response.text
+    assert reverse("reports:portal_summary", args=[studio.first.pk]) in response.text
+    assert reverse("reports:portal_summary", args=[studio.draft.pk]) not in response.text
+    assert "draft" not in response.text.lower()
     assert "Preview with drafts" not in response.text
 
 

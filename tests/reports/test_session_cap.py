@@ -75,7 +75,7 @@ def test_the_trainers_page_shows_the_cap_and_links_the_earlier_sessions(
     with django_assert_max_num_queries(14):
         response = client.get(url, {"start": "2023-06-01", "drafts": "on"})
     html = response.content.decode()
-    assert html.count('<article class="session">') == MAX_SESSIONS
+    assert html.count('<tr class="session-row">') == MAX_SESSIONS
     assert html.count('<circle cx="') == 2 * MAX_SESSIONS  # the severity and the pain chart
     text = _text(html)
     assert f"Sessions {MAX_SESSIONS}, the latest of {many_sessions} in this period" in text
@@ -98,7 +98,7 @@ def test_the_portal_page_says_the_trainer_can_prepare_the_earlier_report(
 ):
     login_as(client, client_user)
     html = client.get(reverse("reports:portal_progress")).content.decode()
-    assert html.count('<article class="session">') == MAX_SESSIONS
+    assert html.count('<tr class="session-row">') == MAX_SESSIONS
     trainer = client_record.trainer.get_full_name() or client_record.trainer.get_username()
     assert f"{trainer} can prepare that report for you." in _text(html)
     assert "earlier-sessions-link" not in html
