@@ -62,10 +62,13 @@ class RegionAdmin(CatalogueAdmin):
 
 
 class PatternMuscleInline(admin.TabularInline):
+    """A pattern's muscles, entered with the pattern on one screen: enough blank rows for a typical
+    pattern, and the autocomplete's "+" creates a muscle that is not in the catalogue yet."""
+
     model = PatternMuscle
     fields = ["muscle", "role", "side", "note", "source"]
     autocomplete_fields = ["muscle", "source"]
-    extra = 1
+    extra = 6
 
 
 class MusclePatternInline(admin.TabularInline):

@@ -1,7 +1,9 @@
 """Writes to the catalogue that span many rows, and the version that every write changes."""
 
 import hashlib
+import json
 import uuid
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -14,6 +16,9 @@ from .signals import catalogue_updated
 
 # In the shared cache, so that a write in one process is seen by all of them.
 VERSION_KEY = "imbalances:catalogue-version"
+
+# The catalogue packs that ship with the code: optional content that a studio (and the demo) imports.
+PACKS_DIR = Path(__file__).resolve().parent / "packs"
 
 
 def catalogue_version() -> str:
@@ -191,3 +196,23 @@ def import_catalogue_pack(
             changes="\n".join(changes),
             changed=bool(changes),
         )
+
+
+def shipped_packs_import() -> list[CatalogueImport]:
+    """Import, in file-name order, each pack in PACKS_DIR that would change the catalogue, each with
+    its audit row and no user, in one transaction; return the rows written.
+
+    A pack already in place is skipped rather than imported again, because every real import writes
+    an audit row: the demo loads on every `make run`, and a second run must write nothing. Raises
+    what catalogue_import raises (and json.JSONDecodeError for a broken file), writing nothing.
+    """
+    records = []
+    with transaction.atomic():
+        for path in sorted(PACKS_DIR.glob("*.json")):
+            content = path.read_bytes()
+            document = json.loads(content)
+            if catalogue_import(document=document, dry_run=True):
+                records.append(
+                    import_catalogue_pack(document=document, content=content, file_name=path.name, user=None)
+                )
+    return records

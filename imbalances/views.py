@@ -1,14 +1,16 @@
 """The public catalogue: the pages that PDFs link to. No login needed."""
 
+from collections import defaultdict
+
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from imbalances.forms import SEARCH_MAX_LENGTH, CatalogueSearchForm
+from imbalances.forms import SEARCH_MAX_LENGTH, CatalogueFilterForm, CatalogueSearchForm
 from imbalances.links import slug_url_maker
 
-from .models import Muscle, Pattern, PatternMuscle, Region, Role, Source
+from .models import Muscle, Observation, Pattern, PatternMuscle, Region, Role, Source
 
 
 def _cited(sources) -> list[Source]:
@@ -24,27 +26,58 @@ def _split_by_role(rows: list[PatternMuscle]) -> tuple[list[PatternMuscle], list
 
 @login_not_required
 def index(request: HttpRequest) -> HttpResponse:
-    """Regions with their patterns, every muscle, the glossary and an optional search (`?q=`)."""
+    """Regions with their patterns and the muscles in them, the glossary, an optional search (`?q=`)
+    and filters by region and kind of observation (`?region=`, `?kind=`). Five queries with a search,
+    three without, whatever the filters and the size of the catalogue."""
     search_form = CatalogueSearchForm(request.GET)
     searching = search_form.is_valid()
     # An invalid search (a NUL) shows its error by the box and searches nothing.
     query = search_form.cleaned_data["q"] if searching else request.GET.get("q", "")[:SEARCH_MAX_LENGTH]
+    # Counted over the whole catalogue, so that the introduction says what it holds when filtered too.
     regions = list(
-        Region.objects.prefetch_related(
-            Prefetch("patterns", queryset=Pattern.objects.order_by("display_order", "name"))
-        )
+        Region.objects.annotate(
+            pattern_count=Count("patterns"),
+            posture_count=Count("patterns", filter=Q(patterns__observation__kind=Observation.Kind.POSTURE)),
+        ).order_by("display_order", "name")
     )
-    muscles = list(Muscle.objects.order_by("name"))
+    filter_form = CatalogueFilterForm(request.GET, regions=regions)
+    filters = filter_form.filters()
+    patterns = Pattern.objects.all()
+    regions_shown = regions
+    if "region" in filters:
+        regions_shown = [region for region in regions if region.slug == filters["region"]]
+        patterns = patterns.filter(region__in=regions_shown)
+    if "kind" in filters:
+        patterns = patterns.filter(observation__kind=filters["kind"])
+    patterns = patterns.select_related("observation").order_by("display_order", "name")
+    muscles = Muscle.objects.order_by("name")
+    if filters:
+        muscles = muscles.filter(
+            pk__in=PatternMuscle.objects.filter(pattern__in=patterns).values("muscle_id")
+        )
     # Hundreds of links: one reverse per kind of page instead of one per link.
     pattern_url, muscle_url = slug_url_maker("imbalances:pattern"), slug_url_maker("imbalances:muscle")
-    for region in regions:
-        for pattern in region.patterns.all():
-            pattern.url = pattern_url(pattern.slug)
+    by_region: dict[int, list[Pattern]] = defaultdict(list)
+    for pattern in patterns:
+        pattern.url = pattern_url(pattern.slug)
+        by_region[pattern.region_id].append(pattern)
+    for region in regions_shown:
+        region.listed_patterns = by_region[region.pk]
+    muscles = list(muscles)
     for muscle in muscles:
         muscle.url = muscle_url(muscle.slug)
+    pattern_count = sum(region.pattern_count for region in regions)
+    posture_count = sum(region.posture_count for region in regions)
     context = {
-        "regions": regions,
+        # Filtered, a region without a matching pattern is left out rather than shown empty.
+        "regions": [region for region in regions_shown if region.listed_patterns or not filters],
+        "region_count": len(regions),
+        "pattern_count": pattern_count,
+        "posture_count": posture_count,
+        "movement_count": pattern_count - posture_count,
         "muscles": muscles,
+        "filter_form": filter_form,
+        "filtered": bool(filters),
         "query": query,
         "search_form": search_form,
     }

@@ -1,6 +1,14 @@
+import io
+import json
+
+from django.core.management import call_command
+
 from assessments.demo import SESSIONS, load_assessments
 from assessments.models import Assessment
 from assessments.progress import Change, client_progress
+from imbalances.catalogue_io import export_document
+from imbalances.models import CatalogueImport, Pattern
+from imbalances.services import PACKS_DIR, import_catalogue_pack
 from tests import factories
 
 
@@ -24,3 +32,38 @@ def test_demo_clients_get_sessions_that_show_progress_once(db):
         assert all(item.change == Change.BETTER for item in progress.patterns if item.first)
         assert progress.muscles and any(not m.latest for m in progress.muscles)
     assert not Assessment.objects.filter(client__in=[archived, stranger]).exists()
+
+
+def _shipped_packs() -> list[tuple[str, bytes, dict]]:
+    return [
+        (path.name, path.read_bytes(), json.loads(path.read_bytes()))
+        for path in sorted(PACKS_DIR.glob("*.json"))
+    ]
+
+
+def test_load_demo_imports_both_packs_once(db):
+    packs = _shipped_packs()
+    assert [name for name, _, _ in packs] == ["movement-screens.json", "whole-body-posture.json"]
+
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+
+    slugs = set(Pattern.objects.values_list("slug", flat=True))
+    for name, _, document in packs:
+        assert {pattern["slug"] for pattern in document["patterns"]} <= slugs, name
+        assert f"Imported catalogue pack {name}" in out.getvalue()
+    # The seed's patterns stay, next to the packs'.
+    assert {"anterior-pelvic-tilt", "forward-chin", "head-tilt-turn", "posterior-pelvic-tilt"} <= slugs
+    records = list(CatalogueImport.objects.order_by("pk").values_list("file_name", "imported_by", "changed"))
+    assert records == [("movement-screens.json", None, True), ("whole-body-posture.json", None, True)]
+    catalogue = export_document()
+
+    again = io.StringIO()
+    call_command("load_demo", stdout=again)
+    assert "Imported catalogue pack" not in again.getvalue()
+    assert CatalogueImport.objects.count() == 2
+    assert export_document() == catalogue
+
+    for name, content, document in packs:
+        record = import_catalogue_pack(document=document, content=content, file_name=name, user=None)
+        assert (record.changed, record.change_list) == (False, []), name

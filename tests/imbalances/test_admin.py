@@ -1,11 +1,21 @@
 """Editing the catalogue in the Django admin."""
 
+import json
+
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from imbalances.models import Muscle, Observation, Pattern, Region, Source
-from tests.factories import MuscleFactory, MuscleFindingFactory, PatternFindingFactory, PatternMuscleFactory
+from tests.factories import (
+    MuscleFactory,
+    MuscleFindingFactory,
+    PatternFindingFactory,
+    PatternMuscleFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -190,3 +200,89 @@ def test_an_unused_muscle_can_be_deleted(admin_client):
     assert "Retire it instead" not in page.content.decode()
     admin_client.post(reverse("admin:imbalances_muscle_delete", args=[muscle.pk]), {"post": "yes"})
     assert not Muscle.objects.filter(pk=muscle.pk).exists()
+
+
+def test_the_add_page_offers_six_blank_muscle_rows_each_able_to_add_a_muscle(admin_client):
+    response = admin_client.get(reverse("admin:imbalances_pattern_add"))
+    formset = response.context["inline_admin_formsets"][0].formset
+    assert (formset.total_form_count(), formset.initial_form_count()) == (6, 0)
+    html = response.content.decode()
+    assert f'name="{INLINE}-TOTAL_FORMS" value="6"' in html
+    add_muscle = reverse("admin:imbalances_muscle_add")
+    for index in range(6):
+        assert f'name="{INLINE}-{index}-muscle"' in html
+        # The "+" beside each muscle opens the muscle's add form in a popup.
+        assert f'id="add_id_{INLINE}-{index}-muscle"' in html
+    assert f'href="{add_muscle}?_to_field=id&amp;_popup=1' in html
+    assert f'name="{INLINE}-6-muscle"' not in html
+
+
+def test_the_add_another_muscle_popup_creates_the_muscle_and_hands_it_back(admin_client):
+    response = admin_client.post(
+        reverse("admin:imbalances_muscle_add") + "?_to_field=id&_popup=1",
+        {
+            "name": "Serratus anterior",
+            "lay_name": "muscle along the side of the ribs",
+            "slug": "serratus-anterior-test",
+            "aliases": "",
+            "description": "",
+            "is_paired": "on",
+            "is_active": "on",
+            "_popup": "1",
+            "_to_field": "id",
+            "pattern_muscles-TOTAL_FORMS": "0",
+            "pattern_muscles-INITIAL_FORMS": "0",
+        },
+    )
+    muscle = Muscle.objects.get(slug="serratus-anterior-test")
+    assert response.status_code == 200
+    # The admin's popup page, which puts the new muscle into the pattern's row.
+    assert response.templates[0].name == "admin/popup_response.html"
+    assert json.loads(response.context["popup_response_data"]) == {
+        "value": str(muscle.pk),
+        "obj": "Serratus anterior",
+    }
+
+
+def test_staff_without_the_add_muscle_right_get_no_add_another_link(client):
+    user = UserFactory(username="editor", is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="imbalances",
+            codename__in=["add_pattern", "view_pattern", "add_patternmuscle", "view_muscle", "view_source"],
+        )
+    )
+    client.force_login(user)
+    html = client.get(reverse("admin:imbalances_pattern_add")).content.decode()
+    assert f'name="{INLINE}-0-muscle"' in html
+    assert f'id="add_id_{INLINE}-0-muscle"' not in html
+
+
+def test_the_change_page_links_to_the_patterns_public_page(admin_client):
+    pattern = Pattern.objects.get(slug="forward-chin")
+    html = admin_client.get(reverse("admin:imbalances_pattern_change", args=[pattern.pk])).content.decode()
+    link = reverse("admin:view_on_site", args=[ContentType.objects.get_for_model(Pattern).pk, pattern.pk])
+    assert f'<a href="{link}" class="viewsitelink">View on site</a>' in html
+    response = admin_client.get(link)
+    assert response.status_code == 302
+    assert response["Location"] == "http://testserver/catalogue/patterns/forward-chin/"
+
+
+def test_a_pattern_with_two_muscles_saves_in_one_go_from_the_six_row_page(admin_client):
+    """As the browser posts the add page: six rows, two filled in, four left blank."""
+    region = Region.objects.get(slug="neck")
+    scm, scalenes = Muscle.objects.get(slug="sternocleidomastoid"), Muscle.objects.get(slug="scalenes")
+    blank = {"muscle": "", "role": ""}
+    data = _pattern_post(
+        region,
+        [{"muscle": scm.pk, "role": "over-active"}, blank, {"muscle": scalenes.pk, "role": "under-active"}]
+        + [blank] * 3,
+    )
+    assert data[f"{INLINE}-TOTAL_FORMS"] == "6"
+    response = admin_client.post(reverse("admin:imbalances_pattern_add"), data)
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    pattern = Pattern.objects.get(slug="rounded-shoulders")
+    assert set(pattern.pattern_muscles.values_list("muscle__slug", "role")) == {
+        ("sternocleidomastoid", "over-active"),
+        ("scalenes", "under-active"),
+    }

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from imbalances.catalogue_io import FORMAT, VERSION, parse_document
+from imbalances.catalogue_io import FORMAT, VERSION, export_document, parse_document
 from imbalances.models import Muscle, Pattern, PatternMuscle, Region
+from imbalances.services import PACKS_DIR
 from tests.factories import MuscleFindingFactory, PatternFindingFactory
 
 pytestmark = pytest.mark.django_db
@@ -345,3 +346,70 @@ def test_a_clash_the_checks_cannot_see_is_refused_and_changes_nothing(tmp_path):
     with pytest.raises(CommandError, match="database refused"):
         import_file(tmp_path, document)
     assert snapshot() == before
+
+
+PACKS = {path.name: path for path in PACKS_DIR.glob("*.json")}
+
+
+def test_the_repository_ships_the_two_packs():
+    assert set(PACKS) == {"whole-body-posture.json", "movement-screens.json"}
+
+
+def _pattern_rows(document: dict) -> dict[str, set]:
+    """Each pattern's muscle links as the importer stores them (absent keys are their defaults)."""
+    return {
+        pattern["slug"]: {
+            (row["muscle"], row["role"], row.get("side", ""), row.get("source")) for row in pattern["muscles"]
+        }
+        for pattern in document["patterns"]
+    }
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        ["whole-body-posture.json"],
+        ["movement-screens.json"],
+        ["whole-body-posture.json", "movement-screens.json"],
+        ["movement-screens.json", "whole-body-posture.json"],
+    ],
+)
+def test_the_shipped_packs_import_into_a_fresh_catalogue_and_again_change_nothing(names):
+    for name in names:
+        out = StringIO()
+        call_command("import_catalogue", str(PACKS[name]), stdout=out)
+        assert "create pattern" in out.getvalue(), name
+    imported = export_document()
+    stored = _pattern_rows(imported)
+    for name in names:
+        for slug, rows in _pattern_rows(json.loads(PACKS[name].read_text(encoding="utf-8"))).items():
+            assert stored[slug] == rows, slug
+    # The seed's table is still there: a pack may add links to its patterns (the whole-body pack
+    # adds the lower crossed syndrome's muscles to anterior pelvic tilt) but takes none away.
+    for slug, rows in _pattern_rows(seed()).items():
+        assert rows <= stored[slug], slug
+
+    for name in reversed(names):
+        out = StringIO()
+        call_command("import_catalogue", str(PACKS[name]), stdout=out)
+        assert out.getvalue().strip() == f"Imported {PACKS[name]}: 0 change(s)."
+    assert export_document() == imported
+
+
+def test_a_broken_pack_is_refused_with_a_path_to_each_problem(tmp_path):
+    document = json.loads(PACKS["movement-screens.json"].read_text(encoding="utf-8"))
+    document["patterns"][2]["muscles"][1]["muscle"] = "no-such-muscle"
+    document["patterns"][4]["observation"] = "hop-test"
+    document["muscles"][5]["is_paired"] = "both"
+    before = export_document()
+    err = StringIO()
+    path = tmp_path / "movement-screens.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(CommandError, match="3 problem"):
+        call_command("import_catalogue", str(path), stdout=StringIO(), stderr=err)
+    assert [line.partition(": ")[0] for line in err.getvalue().splitlines()] == [
+        "muscles[5].is_paired",
+        "patterns[2].muscles[1].muscle",
+        "patterns[4].observation",
+    ]
+    assert export_document() == before

@@ -1,10 +1,19 @@
 """The public catalogue pages: open to anyone, right muscles in the right roles, flat query counts."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
+from imbalances.services import shipped_packs_import
 from tests.conftest import login_as
-from tests.factories import MuscleFactory, PatternFactory, PatternMuscleFactory, RegionFactory
+from tests.factories import (
+    MuscleFactory,
+    ObservationFactory,
+    PatternFactory,
+    PatternMuscleFactory,
+    RegionFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +59,7 @@ def test_index_lists_regions_with_patterns_and_the_glossary(client):
     ]:
         assert anchor in html
     neck = response.context["regions"][1]
-    assert [p.slug for p in neck.patterns.all()] == ["forward-chin", "head-tilt-turn"]
+    assert [p.slug for p in neck.listed_patterns] == ["forward-chin", "head-tilt-turn"]
 
 
 @pytest.mark.parametrize(
@@ -172,6 +181,129 @@ def test_query_counts_do_not_grow_with_the_catalogue(
     for url, params in pages:
         with django_assert_max_num_queries(6):
             assert client.get(url, params).status_code == 200
+
+
+def _intro(response) -> str:
+    html = response.content.decode()
+    intro = html[html.index('id="catalogue-intro"') : html.index("Each pattern lists")]
+    return " ".join(re.sub(r"<[^>]+>", "", intro.partition(">")[2]).split())
+
+
+def test_index_says_what_the_migrated_catalogue_holds(client):
+    response = client.get(reverse("imbalances:index"))
+    assert (
+        _intro(response)
+        == "This catalogue holds 4 patterns in 2 regions of the body: 4 seen in standing posture."
+    )
+
+
+def test_index_says_what_the_catalogue_holds_once_the_packs_are_in(client):
+    shipped_packs_import()
+    response = client.get(reverse("imbalances:index"))
+    assert _intro(response) == (
+        "This catalogue holds 37 patterns in 7 regions of the body: "
+        "20 seen in standing posture and 17 in movement screens."
+    )
+    assert "spine patterns" not in response.content.decode().lower()
+    # Filtered, the introduction still describes the whole catalogue.
+    assert _intro(client.get(reverse("imbalances:index"), {"region": "knees"})) == _intro(response)
+
+
+@pytest.fixture
+def screens():
+    """A region seen standing and in a squat, and another seen in the squat only."""
+    squat = ObservationFactory(slug="deep-squat", name="Deep squat", kind="movement")
+    knees, feet = RegionFactory(slug="test-knees"), RegionFactory(slug="test-feet")
+    return {
+        "knee-standing": PatternMuscleFactory(
+            pattern=PatternFactory(region=knees, slug="knee-standing")
+        ).muscle,
+        "knee-squat": PatternMuscleFactory(
+            pattern=PatternFactory(region=knees, slug="knee-squat", observation=squat)
+        ).muscle,
+        "feet-squat": PatternMuscleFactory(
+            pattern=PatternFactory(region=feet, slug="feet-squat", observation=squat)
+        ).muscle,
+    }
+
+
+def _listed(response) -> tuple[dict[str, list[str]], set[str]]:
+    regions = {
+        region.slug: [p.slug for p in region.listed_patterns] for region in response.context["regions"]
+    }
+    return regions, {muscle.slug for muscle in response.context["muscles"]}
+
+
+@pytest.mark.parametrize(
+    ("params", "regions"),
+    [
+        ({"region": "test-knees"}, {"test-knees": ["knee-standing", "knee-squat"]}),
+        ({"kind": "movement"}, {"test-knees": ["knee-squat"], "test-feet": ["feet-squat"]}),
+        ({"region": "test-knees", "kind": "movement"}, {"test-knees": ["knee-squat"]}),
+        ({"region": "test-feet", "kind": "posture"}, {}),
+    ],
+)
+def test_index_filters_by_region_and_kind(client, screens, params, regions):
+    response = client.get(reverse("imbalances:index"), params)
+    assert response.status_code == 200
+    listed, muscles = _listed(response)
+    assert listed == regions
+    # The muscles listed are those of the patterns shown.
+    assert muscles == {screens[slug].slug for slugs in regions.values() for slug in slugs}
+    html = response.content.decode()
+    for name, value in params.items():
+        assert f'<option value="{value}" selected>' in html, name
+    assert 'id="filter-clear"' in html
+    assert ('id="no-patterns"' in html) == (not regions)
+    assert not response.context["filter_form"].errors
+
+
+def test_index_unfiltered_lists_every_region_and_muscle(client, screens):
+    listed, muscles = _listed(client.get(reverse("imbalances:index")))
+    assert {"low-back", "neck", "test-knees", "test-feet"} == set(listed)
+    assert {muscle.slug for muscle in screens.values()} | {"psoas", "sternocleidomastoid"} <= muscles
+
+
+@pytest.mark.parametrize(
+    ("params", "errors", "regions"),
+    [
+        ({"region": "nowhere"}, ["region"], {"low-back", "neck", "test-knees", "test-feet"}),
+        ({"kind": "jumping"}, ["kind"], {"low-back", "neck", "test-knees", "test-feet"}),
+        ({"region": "nowhere", "kind": "movement"}, ["region"], {"test-knees", "test-feet"}),
+        (
+            {"region": "\x00", "kind": "x" * 10_000},
+            ["region", "kind"],
+            {"low-back", "neck", "test-knees", "test-feet"},
+        ),
+    ],
+)
+def test_an_unknown_filter_is_left_off_and_says_so(client, screens, params, errors, regions):
+    response = client.get(reverse("imbalances:index"), params)
+    assert response.status_code == 200
+    assert set(_listed(response)[0]) == regions
+    html = response.content.decode()
+    for name in ("region", "kind"):
+        assert (f'id="id_{name}_error"' in html) == (name in errors), name
+        assert (f'aria-describedby="id_{name}_error"' in html) == (name in errors), name
+    if "region" in errors:
+        assert "The catalogue has no such region, so every region is shown." in html
+    assert "x" * 100 not in html
+
+
+@pytest.mark.parametrize("count", [1, 15])
+@pytest.mark.parametrize(
+    "params", [{}, {"region": "test-knees"}, {"kind": "movement"}, {"region": "nowhere", "kind": "posture"}]
+)
+def test_index_query_count_is_pinned_with_and_without_filters(
+    client, screens, django_assert_num_queries, count, params
+):
+    _grow_catalogue(count)
+    for _ in range(count):
+        PatternMuscleFactory(pattern=PatternFactory(region=screens["knee-squat"].patterns.get().region))
+    with django_assert_num_queries(3):
+        assert client.get(reverse("imbalances:index"), params).status_code == 200
+    with django_assert_num_queries(5):
+        assert client.get(reverse("imbalances:index"), {**params, "q": "muscle"}).status_code == 200
 
 
 def test_pages_carry_print_styles(client):

@@ -1,18 +1,31 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from assessments import demo as assessment_demo
 from clients import demo as client_demo
+from imbalances.catalogue_io import CatalogueInvalid
+from imbalances.services import shipped_packs_import
 
 
 class Command(BaseCommand):
-    help = "Load a small demo studio (idempotent) and print its logins."
+    help = "Import the catalogue packs and load a small demo studio (idempotent); print its logins."
 
     def handle(self, *args, **options) -> None:
-        with transaction.atomic():
-            logins = client_demo.load_people()
-            added = assessment_demo.load_assessments()
+        try:
+            with transaction.atomic():
+                # Packs first: the demo sessions may record findings on any pattern of the catalogue.
+                imports = shipped_packs_import()
+                logins = client_demo.load_people()
+                added = assessment_demo.load_assessments()
+        except CatalogueInvalid as invalid:
+            for problem in invalid.problems:
+                self.stderr.write(problem)
+            raise CommandError("A shipped catalogue pack is invalid; nothing was loaded.") from invalid
+        for record in imports:
+            self.stdout.write(
+                f"Imported catalogue pack {record.file_name}: {len(record.change_list)} change(s)."
+            )
         if added:
             self.stdout.write(f"Added {added} demo assessments.")
         self.stdout.write(self.style.SUCCESS(f"Demo studio ready. Sign in at {settings.SITE_URL}/ with:"))
