@@ -43,6 +43,15 @@ NOTES = [
     "Pain mostly gone. Keeps the routine three times a week.",
     "Review session; draft until we go through it together.",
 ]
+# What a trainer keeps to themself: the client never reads these.
+PRIVATE_NOTES = [
+    "Guarded when talking about the old shoulder injury; ask again once trust is built.",
+    "",
+    "Skipped the band work twice; keep the homework to two exercises.",
+    "",
+    "Ready for loaded carries next block.",
+    "",
+]
 
 
 def load_assessments() -> int:
@@ -94,6 +103,7 @@ def _load_client(client: Client, plan: dict, patterns: dict[str, Pattern]) -> in
             header={
                 "session_date": first + timedelta(days=DAYS_BETWEEN * session),
                 "notes": NOTES[session],
+                "private_notes": PRIVATE_NOTES[session],
                 "pain_score": PAIN[session],
             },
             pattern_findings=pattern_findings,

@@ -9,6 +9,7 @@ HEADER_LABELS = {
     "session_date": "session date",
     "pain_score": "pain score",
     "notes": "notes",
+    "private_notes": "private notes",
     "status": "status",
 }
 
@@ -76,8 +77,8 @@ def assessment_history(assessment: Assessment) -> list[HistoryEntry]:
 
 
 def _header_change(label: str, old, new) -> str:
-    if label == "notes":
-        return "Changed the notes"
+    if label in ("notes", "private notes"):
+        return f"Changed the {label}"
     return f"Changed {label}: {_show(old)} → {_show(new)}"
 
 

@@ -66,7 +66,13 @@ class Assessment(models.Model):
     )
     session_date = models.DateField()
     status = models.CharField(max_length=5, choices=Status.choices, default=Status.DRAFT)
-    notes = models.CharField(blank=True, max_length=NOTES_MAX_LENGTH)
+    # What the client reads in their summary and portal; private_notes are for the trainer alone.
+    notes = models.CharField("notes for the client", blank=True, max_length=NOTES_MAX_LENGTH)
+    private_notes = models.CharField(
+        blank=True,
+        max_length=NOTES_MAX_LENGTH,
+        help_text="Only trainers see these: never in the client's portal or reports.",
+    )
     pain_score = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="0 (no pain) to 10 (worst imaginable)."
     )

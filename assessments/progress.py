@@ -155,7 +155,7 @@ class Series:
 
     @property
     def since_previous(self) -> str:
-        """"new" when the previous session did not find it, "resolved" when the latest does not."""
+        """Says "new" when the previous session did not find it, "resolved" when the latest does not."""
         if not self.previous and self.latest and self.previous is not None:
             return "new"
         if self.previous and not self.latest:

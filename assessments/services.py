@@ -60,7 +60,7 @@ class MuscleFindingData:
         return (self.pattern_id, self.muscle_id, self.side)
 
 
-HEADER_FIELDS = ("session_date", "notes", "pain_score")
+HEADER_FIELDS = ("session_date", "notes", "private_notes", "pain_score")
 
 
 def assessment_save(
@@ -77,7 +77,7 @@ def assessment_save(
 ) -> Assessment:
     """Create or update an assessment with exactly these findings, all or nothing.
 
-    `header` holds session_date, notes and pain_score. For an existing assessment,
+    `header` holds the HEADER_FIELDS. For an existing assessment,
     raises ConflictError when its version is no longer `expected_version`, and
     LockedError when it is final. The query count does not grow with the findings.
     With `finalise`, the assessment is also finalised in the same transaction: saved and

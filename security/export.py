@@ -112,6 +112,7 @@ def _assessment(assessment: Assessment) -> dict[str, Any]:
         "status": assessment.status,
         "trainer": _who(assessment.trainer),
         "notes": assessment.notes,
+        "private_notes": assessment.private_notes,
         "pain_score": assessment.pain_score,
         "version": assessment.version,
         "finalised_at": assessment.finalised_at,

@@ -10,7 +10,7 @@ from assessments.catalogue import FormLink, FormObservation, FormPattern, FormRe
 from assessments.forms.blocks import PatternBlockForm
 from assessments.forms.header import AssessmentHeaderForm
 from assessments.models import Assessment, MuscleFinding, PatternFinding, Side
-from assessments.services import MuscleFindingData, PatternFindingData
+from assessments.services import HEADER_FIELDS, MuscleFindingData, PatternFindingData
 from imbalances.links import slug_url_maker
 from imbalances.models import Muscle, Pattern
 
@@ -136,7 +136,7 @@ class AssessmentForm:
         return [block for block in self.blocks if block.errors]
 
     def header_data(self) -> dict:
-        return {name: self.header.cleaned_data.get(name) for name in ("session_date", "notes", "pain_score")}
+        return {name: self.header.cleaned_data.get(name) for name in HEADER_FIELDS}
 
     def expected_version(self) -> int | None:
         return self.header.cleaned_data.get("version")

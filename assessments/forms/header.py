@@ -1,4 +1,4 @@
-"""The assessment's own fields: session date, pain score, notes and the version it was built from."""
+"""The assessment's own fields: session date, pain score, both notes and the version it was built from."""
 
 import uuid
 
@@ -28,14 +28,23 @@ class AssessmentHeaderForm(forms.ModelForm):
 
     class Meta:
         model = Assessment
-        fields = ["session_date", "pain_score", "notes"]
+        fields = ["session_date", "pain_score", "notes", "private_notes"]
         widgets = {
             "session_date": forms.DateInput(
                 attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"
             ),
             "notes": forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+            "private_notes": forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
         }
-        labels = {"session_date": "Session date", "notes": "Session notes"}
+        labels = {
+            "session_date": "Session date",
+            "notes": "Notes for the client",
+            "private_notes": "Private notes",
+        }
+        help_texts = {
+            "notes": "The client reads these in their session summary and portal.",
+            "private_notes": "Only you and other trainers see these: never the client's portal or reports.",
+        }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -87,6 +87,7 @@ def test_a_new_form_posts_its_header_only(signed_in, client_record, big_catalogu
         "session_date",
         "pain_score",
         "notes",
+        "private_notes",
         "version",
         "submission_token",
         "save",
