@@ -9,10 +9,15 @@ USERNAME_LIMIT = 150
 
 
 def username_for_lockout(request: HttpRequest, credentials: dict | None = None) -> str | None:
-    """The username django-axes counts failures under, cut to a length it can store."""
+    """The username django-axes counts failures under, cut to a length it can store.
+
+    The sign-in form hands `authenticate` the account's own username however it was typed
+    (security.forms.SignInForm); ignoring case here too means a name counts alike in any case
+    on every sign-in page, the admin's included, whether or not it names an account.
+    """
     source = credentials if credentials else getattr(request, "POST", {})
     username = source.get("username")
-    return username[:USERNAME_LIMIT] if isinstance(username, str) else username
+    return username[:USERNAME_LIMIT].casefold() if isinstance(username, str) else username
 
 
 def client_address(request: HttpRequest) -> str | None:

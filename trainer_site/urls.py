@@ -1,11 +1,14 @@
 from django.contrib import admin
+from django.contrib.auth.views import LoginView
 from django.urls import include, path
 
 from clients.views import home
+from security.forms import SignInForm
 from security.passwords import LimitedPasswordChangeView, RateLimitedPasswordResetView
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("accounts/login/", LoginView.as_view(authentication_form=SignInForm), name="login"),
     path("accounts/password_reset/", RateLimitedPasswordResetView.as_view(), name="password_reset"),
     path("accounts/password_change/", LimitedPasswordChangeView.as_view(), name="password_change"),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -1,5 +1,7 @@
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
 
 from clients.models import Client, screening_due_before, screening_needs_attention
 from clients.roles import is_portal_client, is_trainer, trainer_required
@@ -7,9 +9,18 @@ from clients.roles import is_portal_client, is_trainer, trainer_required
 DASHBOARD_ROWS = 8
 
 
+@login_not_required
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    """Send each person to their place in the studio."""
+    """Send each person to their place in the studio; a visitor sees what the studio is.
+
+    The visitor's page names nobody, so it is left cacheable as the public catalogue is;
+    reading the session makes it vary on the cookie, so a cache never gives it to someone
+    signed in, whose redirect is private (security.middleware.PrivatePagesMiddleware).
+    """
     user = request.user
+    if not user.is_authenticated:
+        return render(request, "home.html")
     if is_trainer(user):
         return redirect("clients:dashboard")
     if is_portal_client(user):

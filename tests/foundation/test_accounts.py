@@ -111,3 +111,77 @@ def test_the_trainer_role_follows_the_group_at_once(
     trainer.groups.clear()
     assert client.get(url).status_code == 403
     assert client.get(reverse("clients:dashboard")).status_code == 403
+
+
+# Signing in with an e-mail address or a username, in any case.
+
+
+def sign_in(client, username, password=PASSWORD):
+    return client.post(reverse("login"), {"username": username, "password": password})
+
+
+def test_the_sign_in_field_asks_for_an_email_or_a_username(client):
+    response = client.get(reverse("login"))
+    assert re.search(r'<label\s+for="id_username"[^>]*>\s*E-mail or username<', response.text)
+    assert 'autocomplete="username"' in response.text
+
+
+@pytest.mark.parametrize("typed", ["alice@example.com", "Alice@Example.COM", "ALICE", "Alice", "alice"])
+def test_it_signs_in_with_the_email_or_the_username_in_any_case(client, trainer, typed):
+    response = sign_in(client, typed)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+    assert client.session["_auth_user_id"] == str(trainer.pk)
+
+
+def test_an_email_shared_by_two_accounts_signs_no_one_in(client, trainer):
+    twin = TrainerFactory(username="alice2", email="ALICE@example.com")
+    response = sign_in(client, "alice@example.com")
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    error = "More than one account uses this e-mail address. Sign in with your username instead."
+    assert error in response.text
+    # Shown by the field it concerns, and each account's username still works.
+    assert 'aria-describedby="id_username_error"' in response.text
+    assert "Please enter a correct username" not in response.text
+    assert sign_in(client, "alice2").status_code == 302
+    assert client.session["_auth_user_id"] == str(twin.pk)
+
+
+def test_an_inactive_accounts_email_does_not_make_an_active_one_ambiguous(client, trainer):
+    TrainerFactory(username="old-alice", email="alice@example.com", is_active=False)
+    assert sign_in(client, "Alice@example.com").status_code == 302
+    assert client.session["_auth_user_id"] == str(trainer.pk)
+
+
+def test_a_username_is_taken_before_another_accounts_email(client, trainer):
+    # Portal accounts are named by their e-mail: that name wins over an e-mail on another account.
+    portal = TrainerFactory(username="jo@example.com", email="jo@example.com")
+    TrainerFactory(username="jo", email="JO@example.com")
+    assert sign_in(client, "Jo@Example.com").status_code == 302
+    assert client.session["_auth_user_id"] == str(portal.pk)
+
+
+def test_usernames_that_differ_only_in_case_need_the_exact_one(client, trainer):
+    TrainerFactory(username="Alice", email="other-alice@example.com")
+    assert sign_in(client, "ALICE").status_code == 200
+    assert sign_in(client, "alice").status_code == 302
+    assert client.session["_auth_user_id"] == str(trainer.pk)
+
+
+@pytest.mark.parametrize("typed", ["alice", "ALICE@example.com", "nobody", "nobody@example.com"])
+def test_a_wrong_password_or_unknown_account_is_shown_under_the_password(client, trainer, typed):
+    response = sign_in(client, typed, "not the password")
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    form = response.context["form"]
+    # One message, whether the account or the password was wrong.
+    assert form.errors == {
+        "password": [
+            "Please enter a correct username and password. Note that both fields may be case-sensitive."
+        ]
+    }
+    assert form.non_field_errors() == []
+    assert 'aria-describedby="id_password_error"' in response.text
+    assert '<div id="id_password_error" class="invalid-feedback">' in response.text
+    assert f'value="{typed}"' in response.text

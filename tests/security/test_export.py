@@ -537,7 +537,8 @@ def test_it_exports_the_clients_sign_ins_and_nobody_elses(trainer, client_record
     phone.post(reverse("login"), {"username": portal_user.username, "password": "wrong"})
     signed_in = phone.post(reverse("login"), {"username": portal_user.username, "password": PASSWORD})
     assert signed_in.status_code == 302
-    # Their e-mail typed where the username goes, and a failure log kept under it in capitals.
+    # Their e-mail typed where the username goes (counted under the account it names), and a
+    # failure log kept under the e-mail in capitals.
     BrowserClient().post(reverse("login"), {"username": client_record.email, "password": "wrong"})
     AccessFailureLog.objects.create(
         username=client_record.email.upper(), ip_address="10.0.0.9", user_agent="Phone", path_info="/login/"
@@ -562,7 +563,7 @@ def test_it_exports_the_clients_sign_ins_and_nobody_elses(trainer, client_record
     assert sorted(records) == sorted(
         [
             ("signed in", portal_user.username),
-            ("failed sign-ins counted towards a lockout", client_record.email),
+            ("failed sign-ins counted towards a lockout", portal_user.username),
             ("failed sign-in", client_record.email.upper()),
         ]
     )

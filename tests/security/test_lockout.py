@@ -235,3 +235,25 @@ def test_reset_counters_never_name_the_address_or_the_email(client, trainer):
         assert trainer.email not in key.lower()
         assert "10.0.0.1" not in key
         assert re.fullmatch(r".*password-reset:[0-9a-f]{64}:\d+", key)
+
+
+def test_naming_the_account_another_way_gives_no_extra_attempts(client, trainer, settings):
+    """E-mail, username and any mix of case are one account, and count as one."""
+    typed = ["alice", "ALICE@example.com", "Alice", "alice@EXAMPLE.com", "aLiCe"]
+    assert len(typed) == settings.AXES_FAILURE_LIMIT
+    statuses = [attempt(client, "wrong", username=name).status_code for name in typed]
+    # The failure that reaches the limit is answered with the lockout page itself.
+    assert statuses == [200] * (settings.AXES_FAILURE_LIMIT - 1) + [429]
+    for name in ("alice", "Alice@Example.com", "ALICE"):
+        response = attempt(client, PASSWORD, username=name)
+        assert response.status_code == 429
+        assert "_auth_user_id" not in client.session
+    assert list(AccessAttempt.objects.values_list("username", flat=True)) == ["alice"]
+    # From another address the account is not locked, by any of its names.
+    assert attempt(client, PASSWORD, address="10.0.0.2", username="Alice@Example.com").status_code == 302
+
+
+def test_a_name_that_fits_no_account_counts_alike_in_any_case(client, trainer, settings):
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        attempt(client, "wrong", username="NOBODY" if number % 2 else "nobody")
+    assert attempt(client, "wrong", username="NoBody").status_code == 429

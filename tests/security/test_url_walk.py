@@ -59,6 +59,7 @@ def test_the_registry_only_uses_known_kinds():
 def test_public_pages_are_few_and_explained():
     public = {name for name, entry in REGISTRY.items() if entry.kind == "public"}
     assert public == {
+        "home",
         "login",
         "password_reset",
         "password_reset_done",

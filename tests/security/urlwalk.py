@@ -264,7 +264,7 @@ def _erase_data(world: World) -> dict:
 
 REGISTRY: dict[str, Entry] = {
     "home": Entry(
-        "authenticated",
+        "public",
         overrides={
             "trainer": (302, "/clients/dashboard/"),
             "other_trainer": (302, "/clients/dashboard/"),
@@ -272,7 +272,7 @@ REGISTRY: dict[str, Entry] = {
             "other_client": (302, "/portal/"),
             "admin": (302, "/admin/"),
         },
-        why="sends each person to their place",
+        why="says what the studio is to a visitor; sends each person signed in to their place",
     ),
     "login": Entry("public", why="the way in"),
     "logout": Entry("authenticated", post_only=True, why="POST only, so a link cannot sign anyone out"),
