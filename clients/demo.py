@@ -6,13 +6,23 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from clients.models import Client, Screening
+from clients.models import Client, MedicalClearance, Screening, details_field
 from clients.roles import TRAINERS_GROUP
 
 DEMO_PASSWORD = "demo-studio-2026"
 PORTAL_CLIENT_EMAIL = "jane.doe@example.com"
 
 NO_TO_ALL = dict.fromkeys(Screening.QUESTIONS, False)
+# What the demo clients said about their yes answers.
+FOLLOW_UPS = {
+    "marcus.reid@example.com": {
+        "chronic_condition": "High blood pressure, diagnosed three years ago.",
+        "chronic_medication": "Amlodipine, 5 mg every morning.",
+    },
+    "sam.okafor@example.com": {"joint_problem": "Disc injury at L5; flares after heavy lifting."},
+}
+# Clients whose doctor has cleared them (by e-mail): Marcus may be assessed, Sam awaits his GP.
+CLEARED_BY = {"marcus.reid@example.com": "Dr. P. Kaur, GP"}
 
 # (trainer username, first, last, e-mail, extra fields, screening answers or None, screened days ago)
 DEMO_CLIENTS = [
@@ -106,7 +116,8 @@ def ensure_user(*, username: str, first_name: str, last_name: str, email: str = 
 
 
 def load_clients(trainers: dict[str, object]) -> list[Client]:
-    """Each demo client once per trainer, keyed by e-mail; a first screening if they have none."""
+    """Each demo client once per trainer, keyed by e-mail; a first screening if they have none, and
+    the clearances of CLEARED_BY."""
     clients = []
     for username, first, last, email, extra, answers, days_ago in DEMO_CLIENTS:
         trainer = trainers[username]
@@ -122,14 +133,35 @@ def load_clients(trainers: dict[str, object]) -> list[Client]:
             },
         )
         if answers is not None and not client.screenings.exists():
+            screened_on = timezone.localdate() - timedelta(days=days_ago)
             Screening.objects.create(
                 client=client,
-                screened_on=timezone.localdate() - timedelta(days=days_ago),
+                screened_on=screened_on,
                 recorded_by=trainer,
+                confirmed_name=client.full_name,
+                confirmed_on=screened_on,
                 **answers,
+                **{details_field(field): text for field, text in FOLLOW_UPS.get(email, {}).items()},
             )
+        if email in CLEARED_BY:
+            _ensure_clearance(client, trainer, cleared_by=CLEARED_BY[email])
         clients.append(client)
     return clients
+
+
+def _ensure_clearance(client: Client, trainer: object, *, cleared_by: str) -> None:
+    """The doctor's clearance of the client's latest screening, once; no letter in the demo."""
+    screening = client.screenings.first()
+    if screening is None or not screening.needs_clearance:
+        return
+    MedicalClearance.objects.get_or_create(
+        screening=screening,
+        defaults={
+            "cleared_on": min(screening.screened_on + timedelta(days=3), timezone.localdate()),
+            "cleared_by": cleared_by,
+            "recorded_by": trainer,
+        },
+    )
 
 
 def load_portal_client() -> object:

@@ -1,9 +1,11 @@
+import secrets
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, ExpressionWrapper, F, Max, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import Count, Exists, ExpressionWrapper, F, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Length, TruncDate
+from django.db.models.lookups import GreaterThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,6 +16,13 @@ EARLIEST_BIRTH_DATE = date(1900, 1, 1)
 # Kept as varchar(n): the database refuses longer text and the form checks it without a query.
 GOALS_MAX_LENGTH = 2000
 HEALTH_NOTES_MAX_LENGTH = 4000
+SCREENING_NOTES_MAX_LENGTH = 2000
+FOLLOW_UP_MAX_LENGTH = 1000
+# First and last name with the space between them.
+FULL_NAME_MAX_LENGTH = 161
+# A reason to assess without consent or clearance must say something: "ok" is not a reason.
+OVERRIDE_REASON_MIN_LENGTH = 10
+OVERRIDE_REASON_MAX_LENGTH = 1000
 
 
 def screening_due_before() -> date:
@@ -70,14 +79,16 @@ class ClientQuerySet(models.QuerySet):
         ).order_by(F("last_activity_on").desc(), "-updated_at", "pk")
 
     def with_screening_status(self) -> "ClientQuerySet":
-        """Adds the latest screening's date and whether any of its answers was yes."""
+        """Adds the latest screening's date and whether it still awaits medical clearance:
+        an answer was yes and no clearance of that screening is recorded."""
         latest = Screening.objects.filter(client=OuterRef("pk")).order_by("-screened_on", "-created_at")
+        awaits = Screening.any_yes() & Q(~Exists(MedicalClearance.objects.filter(screening=OuterRef("pk"))))
         return self.annotate(
             latest_screened_on=Subquery(latest.values("screened_on")[:1]),
             latest_screening_needs_clearance=Subquery(
-                latest.annotate(
-                    any_yes=ExpressionWrapper(Screening.any_yes(), output_field=models.BooleanField())
-                ).values("any_yes")[:1],
+                latest.annotate(awaits=ExpressionWrapper(awaits, output_field=models.BooleanField())).values(
+                    "awaits"
+                )[:1],
                 output_field=models.BooleanField(),
             ),
         )
@@ -188,12 +199,33 @@ class Screening(models.Model):
     chronic_medication = models.BooleanField(QUESTIONS["chronic_medication"])
     joint_problem = models.BooleanField(QUESTIONS["joint_problem"])
     medical_supervision = models.BooleanField(QUESTIONS["medical_supervision"])
+    # What the client said about each yes answer; empty for a no (and on screenings made before
+    # the form asked).
+    heart_condition_details = models.CharField(blank=True, max_length=FOLLOW_UP_MAX_LENGTH)
+    chest_pain_details = models.CharField(blank=True, max_length=FOLLOW_UP_MAX_LENGTH)
+    dizziness_details = models.CharField(blank=True, max_length=FOLLOW_UP_MAX_LENGTH)
+    chronic_condition_details = models.CharField(blank=True, max_length=FOLLOW_UP_MAX_LENGTH)
+    chronic_medication_details = models.CharField(blank=True, max_length=FOLLOW_UP_MAX_LENGTH)
+    joint_problem_details = models.CharField(blank=True, max_length=FOLLOW_UP_MAX_LENGTH)
+    medical_supervision_details = models.CharField(blank=True, max_length=FOLLOW_UP_MAX_LENGTH)
+    notes = models.CharField(blank=True, max_length=SCREENING_NOTES_MAX_LENGTH)
+    # The client's confirmation that the answers are theirs: their full name as they typed it, and
+    # the date. Both or neither: screenings recorded before the form asked have neither.
+    confirmed_name = models.CharField(blank=True, max_length=FULL_NAME_MAX_LENGTH)
+    confirmed_on = models.DateField(null=True, blank=True)
     # A default, not auto_now_add, so that restoring a backup keeps the original time.
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["-screened_on", "-created_at"]
         get_latest_by = ["screened_on", "created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(confirmed_name="", confirmed_on__isnull=True)
+                | (~Q(confirmed_name="") & Q(confirmed_on__isnull=False)),
+                name="screening_confirmed_by_name_and_date",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Screening of {self.client} on {self.screened_on}"
@@ -216,3 +248,111 @@ class Screening(models.Model):
 
     def yes_answers(self) -> list[str]:
         return [text for field, text in self.QUESTIONS.items() if getattr(self, field)]
+
+    def yes_answers_with_details(self) -> list[tuple[str, str]]:
+        """(question, what the client told us about it) for each yes answer."""
+        return [
+            (text, getattr(self, details_field(field)))
+            for field, text in self.QUESTIONS.items()
+            if getattr(self, field)
+        ]
+
+    @property
+    def is_cleared(self) -> bool:
+        """Whether a medical clearance of this screening is recorded. Queries unless the screening
+        was read with select_related("clearance")."""
+        return hasattr(self, "clearance") and self.clearance.pk is not None
+
+    @property
+    def awaits_clearance(self) -> bool:
+        """A yes answer asked for medical clearance and none is recorded yet. As is_cleared."""
+        return self.needs_clearance and not self.is_cleared
+
+
+def details_field(question: str) -> str:
+    """The field that holds what the client said about a yes answer to `question`."""
+    return f"{question}_details"
+
+
+def letter_file_name(client_id: int, extension: str) -> str:
+    """Unguessable, and under the client's id so that a stray file can be traced to them."""
+    return f"clearances/{client_id}/{secrets.token_urlsafe(16)}{extension}"
+
+
+class MedicalClearance(models.Model):
+    """A doctor's clearance for activity despite the yes answers of one screening.
+
+    It lifts the block on assessing that the screening's yes answers set; a later screening
+    with a yes answer needs a clearance of its own.
+    """
+
+    screening = models.OneToOneField(Screening, on_delete=models.CASCADE, related_name="clearance")
+    cleared_on = models.DateField("Date of clearance")
+    cleared_by = models.CharField(
+        "Cleared by", max_length=200, help_text="Who cleared the client, e.g. “Dr. A. Smith, GP”."
+    )
+    # The doctor's letter, by its name in the default storage: outside any public URL, served
+    # only to the client's trainer (clients:clearance_letter), deleted when the client is erased.
+    letter = models.CharField(max_length=255, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # A default, not auto_now_add, so that restoring a backup keeps the original time.
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=~Q(cleared_by=""), name="clearance_says_who_cleared"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Medical clearance of {self.screening.client} on {self.cleared_on}"
+
+
+class AssessmentOverrideQuerySet(models.QuerySet):
+    def with_spent(self) -> "AssessmentOverrideQuerySet":
+        """Adds `spent`: whether an assessment of the client was created since the override.
+
+        Through the reverse relation, so that this app never imports the assessments app.
+        """
+        assessments = Client._meta.get_field("assessments").related_model
+        return self.annotate(
+            spent=Exists(
+                assessments.objects.filter(client=OuterRef("client"), created_at__gte=OuterRef("created_at"))
+            )
+        )
+
+
+class AssessmentOverride(models.Model):
+    """A trainer's recorded reason to assess a client although consent, a current screening or a
+    medical clearance is missing.
+
+    It lets its trainer start one new assessment of the client on the day it is recorded: the
+    first assessment of the client created after it spends it (clients.gating decides). So each
+    assessment made without what was missing follows a reason of its own, kept here for good.
+    """
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="assessment_overrides")
+    trainer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reason = models.CharField(max_length=OVERRIDE_REASON_MAX_LENGTH)
+    # What was missing when it was recorded, in the words the trainer was shown.
+    missing = models.JSONField(default=list)
+    # A default, not auto_now_add, so that restoring a backup keeps the original time.
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = AssessmentOverrideQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["client", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=GreaterThanOrEqual(Length("reason"), OVERRIDE_REASON_MIN_LENGTH),
+                name="assessment_override_gives_a_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Assessment of {self.client} without what was missing, {self.created_at:%Y-%m-%d}"

@@ -1,5 +1,6 @@
-"""Writes on clients, their screenings and their portal accounts."""
+"""Writes on clients, their screenings, clearances and overrides, and their portal accounts."""
 
+import logging
 from datetime import date
 
 from django.conf import settings
@@ -7,6 +8,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.core.mail import send_mail
 from django.db import InterfaceError, OperationalError, transaction
 from django.template.loader import render_to_string
@@ -15,7 +18,16 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from clients.models import Client, Screening
+from clients.models import (
+    AssessmentOverride,
+    Client,
+    MedicalClearance,
+    Screening,
+    details_field,
+    letter_file_name,
+)
+
+logger = logging.getLogger(__name__)
 
 # What a write can fail with when the database is down, a lock or statement timed out or the
 # connection dropped: nothing was written (each service is one transaction), and the same
@@ -79,15 +91,84 @@ def client_restore(*, client: Client) -> Client:
 
 @transaction.atomic
 def screening_record(
-    *, client: Client, screened_on: date, answers: dict[str, bool], by: AbstractBaseUser
+    *,
+    client: Client,
+    screened_on: date,
+    answers: dict[str, bool],
+    by: AbstractBaseUser,
+    details: dict[str, str] | None = None,
+    notes: str = "",
+    confirmed_name: str = "",
+    confirmed_on: date | None = None,
 ) -> Screening:
+    """`details` holds what the client said about yes answers, by question; what it says about
+    a no is not kept."""
     unknown = set(answers) ^ set(Screening.QUESTIONS)
     if unknown:
         raise ValueError(f"Screening answers do not match the questions: {sorted(unknown)}")
-    screening = Screening.objects.create(client=client, screened_on=screened_on, recorded_by=by, **answers)
+    details = details or {}
+    if set(details) - set(Screening.QUESTIONS):
+        raise ValueError(f"Details for unknown questions: {sorted(set(details) - set(Screening.QUESTIONS))}")
+    screening = Screening.objects.create(
+        client=client,
+        screened_on=screened_on,
+        recorded_by=by,
+        notes=notes,
+        confirmed_name=confirmed_name,
+        confirmed_on=confirmed_on,
+        **answers,
+        **{details_field(field): text for field, text in details.items() if answers[field]},
+    )
     # The client's activity date follows their records.
     client.save(update_fields=["updated_at"])
     return screening
+
+
+def clearance_letter_store(*, client: Client, upload: File, extension: str) -> str:
+    """Writes a clearance letter to the default storage and returns its name there.
+
+    Written before the row that names it: the caller deletes it with clearance_letter_discard()
+    when that row is not saved.
+    """
+    return default_storage.save(letter_file_name(client.pk, extension), upload)
+
+
+def clearance_letter_discard(*, name: str) -> None:
+    """Deletes a stored letter that no row names (its save failed, or its client was erased)."""
+    if not name:
+        return
+    try:
+        default_storage.delete(name)
+    except OSError:
+        # Nothing names it any more; a file left behind is logged for the admin to remove.
+        logger.exception("Could not delete the stored letter %s", name)
+
+
+@transaction.atomic
+def clearance_record(
+    *, screening: Screening, cleared_on: date, cleared_by: str, letter: str, by: AbstractBaseUser
+) -> MedicalClearance:
+    """Records a medical clearance of `screening`, naming a letter already stored (or "").
+
+    Raises IntegrityError when the screening has a clearance already.
+    """
+    clearance = MedicalClearance.objects.create(
+        screening=screening, cleared_on=cleared_on, cleared_by=cleared_by, letter=letter, recorded_by=by
+    )
+    screening.client.save(update_fields=["updated_at"])
+    return clearance
+
+
+@transaction.atomic
+def assessment_override_record(
+    *, client: Client, by: AbstractBaseUser, reason: str, missing: list[str]
+) -> AssessmentOverride:
+    """Records why `by` assesses `client` although `missing` is missing; see AssessmentOverride
+    for what it then allows."""
+    override = AssessmentOverride(client=client, trainer=by, reason=reason, missing=missing)
+    override.full_clean()
+    override.save()
+    return override
 
 
 def portal_set_password_url(user: AbstractBaseUser) -> str:

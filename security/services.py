@@ -15,7 +15,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from assessments.models import Assessment, MuscleFinding, PatternFinding
-from clients.models import Client, Screening
+from clients.models import AssessmentOverride, Client, MedicalClearance, Screening
 from clients.services import user_sessions_end
 from reports.models import RenderedReport, ReportDownload, ReportKind
 from reports.services import rendered_reports_delete, storage_delete
@@ -132,7 +132,8 @@ def _exports_delete(exports: QuerySet[ClientExport]) -> None:
 
 
 def client_erase(*, client: Client, by: AbstractBaseUser) -> None:
-    """Deletes every row about the client, their portal account, and their report files.
+    """Deletes every row about the client, their portal account, their report files and the
+    letters of their medical clearances.
 
     One transaction; the files go once it has committed, so a failure keeps everything.
     What remains is one audit event saying that `by` erased a client, without naming them.
@@ -152,6 +153,8 @@ def client_erase(*, client: Client, by: AbstractBaseUser) -> None:
             MuscleFinding: set(history["muscle_finding"].values_list("id", flat=True))
             | _ids(MuscleFinding, assessment_id__in=assessment_ids),
             Screening: _ids(Screening, client=client),
+            MedicalClearance: _ids(MedicalClearance, screening__client=client),
+            AssessmentOverride: _ids(AssessmentOverride, client=client),
             RenderedReport: _ids(RenderedReport, client=client),
             ReportDownload: _ids(ReportDownload, client=client),
             AuditEvent: _ids(AuditEvent, client=client),
@@ -178,8 +181,15 @@ def client_erase(*, client: Client, by: AbstractBaseUser) -> None:
         # What the export lists as their sign-ins and their own admin log.
         for queryset in login_records.values():
             queryset.delete()
-        # Screenings and audit events cascade with the client.
+        # Screenings with their clearances, overrides and audit events cascade with the client;
+        # the doctors' letters go once that has committed, as the report files do.
+        letters = list(
+            MedicalClearance.objects.filter(screening__client=client)
+            .exclude(letter="")
+            .values_list("letter", flat=True)
+        )
         client.delete()
+        transaction.on_commit(lambda: storage_delete(letters))
         if portal_user is not None:
             # Their sessions end; their downloads cascade.
             user_sessions_end(user=portal_user)

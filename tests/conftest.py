@@ -75,8 +75,10 @@ def other_trainer(db):
 
 @pytest.fixture
 def client_record(trainer):
-    """A client of `trainer` with a portal login."""
-    return factories.ClientFactory(trainer=trainer, first_name="Jane", last_name="Doe", with_portal=True)
+    """A client of `trainer` with a portal login, who may be assessed: consent and a screening of today."""
+    return factories.ClientFactory(
+        trainer=trainer, first_name="Jane", last_name="Doe", with_portal=True, assessable=True
+    )
 
 
 @pytest.fixture
@@ -87,7 +89,7 @@ def client_user(client_record):
 @pytest.fixture
 def other_client_record(other_trainer):
     return factories.ClientFactory(
-        trainer=other_trainer, first_name="Olly", last_name="Other", with_portal=True
+        trainer=other_trainer, first_name="Olly", last_name="Other", with_portal=True, assessable=True
     )
 
 

@@ -1,8 +1,9 @@
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
-from clients.models import Client
+from clients.models import Client, Screening
 from clients.roles import TRAINERS_GROUP
 
 PASSWORD = "correct horse battery staple"
@@ -40,7 +41,15 @@ class ClientFactory(factory.django.DjangoModelFactory):
 
     class Params:
         with_portal = False
+        # Consent recorded and a current screening of all no: a client who may be assessed.
+        assessable = False
 
+    consent_given_at = factory.Maybe(
+        "assessable", yes_declaration=factory.LazyFunction(timezone.now), no_declaration=None
+    )
+    consent_recorded_by = factory.Maybe(
+        "assessable", yes_declaration=factory.SelfAttribute("trainer"), no_declaration=None
+    )
     portal_user = factory.Maybe(
         "with_portal",
         yes_declaration=factory.SubFactory(
@@ -52,6 +61,31 @@ class ClientFactory(factory.django.DjangoModelFactory):
         ),
         no_declaration=None,
     )
+    screening = factory.Maybe(
+        "assessable",
+        yes_declaration=factory.RelatedFactory(
+            "tests.factories.ScreeningFactory", factory_related_name="client"
+        ),
+        no_declaration=None,
+    )
+
+
+class ScreeningFactory(factory.django.DjangoModelFactory):
+    """A screening of today with every answer no, unless a test says otherwise."""
+
+    class Meta:
+        model = Screening
+
+    client = factory.SubFactory(ClientFactory)
+    screened_on = factory.LazyFunction(timezone.localdate)
+    recorded_by = factory.SelfAttribute("client.trainer")
+    heart_condition = False
+    chest_pain = False
+    dizziness = False
+    chronic_condition = False
+    chronic_medication = False
+    joint_problem = False
+    medical_supervision = False
 
 
 class RegionFactory(factory.django.DjangoModelFactory):
@@ -156,3 +190,62 @@ class MuscleFindingFactory(factory.django.DjangoModelFactory):
     muscle = factory.SubFactory(MuscleFactory)
     role = "over-active"
     side = "both"
+
+
+class MeasureFactory(factory.django.DjangoModelFactory):
+    """A measured angle by default; `better="pass"` with no range makes a pass-or-fail test."""
+
+    class Meta:
+        model = "imbalances.Measure"
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Test measure {n}")
+    slug = factory.Sequence(lambda n: f"test-measure-{n}")
+    unit = "°"
+    better = "higher"
+    min_value = 0
+    max_value = 90
+
+
+class ExerciseFactory(factory.django.DjangoModelFactory):
+    """An activation exercise for one new muscle, with a default dosage; `muscles=[...]`,
+    `patterns=[...]` and `sources=[...]` set its links."""
+
+    class Meta:
+        model = "imbalances.Exercise"
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Exercise {n}")
+    slug = factory.Sequence(lambda n: f"exercise-{n}")
+    phase = "activate"
+    instructions = "Lie on your back. Lift slowly, hold, then lower."
+    cues = "Breathe out as you lift"
+    sets = 2
+    reps = 12
+    tempo = "4/2/1"
+    per_week = 3
+
+    @factory.post_generation
+    def muscles(self, create, extracted, **kwargs):
+        if create:
+            self.muscles.set(extracted if extracted is not None else [MuscleFactory()])
+
+    @factory.post_generation
+    def patterns(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.patterns.set(extracted)
+
+    @factory.post_generation
+    def sources(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.sources.set(extracted)
+
+
+class MeasureValueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "assessments.MeasureValue"
+
+    assessment = factory.SubFactory(AssessmentFactory)
+    measure = factory.SubFactory(MeasureFactory)
+    side = ""
+    value = 40

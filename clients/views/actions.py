@@ -36,7 +36,7 @@ def _own_client(request: HttpRequest, pk: int) -> Client:
 @require_methods("GET", "HEAD", "POST", lookup=_own_client)
 def screening(request: HttpRequest, pk: int) -> HttpResponse:
     client = _own_client(request, pk)
-    form = ScreeningForm(request.POST or None)
+    form = ScreeningForm(request.POST or None, client=client)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -45,6 +45,10 @@ def screening(request: HttpRequest, pk: int) -> HttpResponse:
                     client=client,
                     screened_on=form.cleaned_data["screened_on"],
                     answers=form.answers(),
+                    details=form.details(),
+                    notes=form.cleaned_data["notes"],
+                    confirmed_name=form.cleaned_data["confirmed_name"],
+                    confirmed_on=form.cleaned_data["confirmed_on"],
                     by=request.user,
                 )
                 audit(request, client_id=client.pk)

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from clients.forms import SEARCH_MAX_LENGTH, ClientForm, ClientSearchForm
+from clients.gating import assessment_gate
 from clients.models import Client
 from clients.roles import TrainerRequiredMixin
 from clients.services import DATABASE_UNAVAILABLE, NOT_SAVED, client_create, client_update
@@ -19,6 +20,8 @@ from security.audit import audit
 PAGE_SIZE = 25
 # A client of many years has hundreds of sessions: the page lists them a page at a time.
 SESSIONS_PER_PAGE = 20
+# Every reason stays in the history (and the client's export); the page shows the latest.
+OVERRIDES_SHOWN = 10
 
 
 class ClientListView(TrainerRequiredMixin, ListView):
@@ -91,9 +94,16 @@ class ClientDetailView(TrainerRequiredMixin, OwnClientMixin, DetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        latest = self.object.screenings.select_related("recorded_by").first()
+        latest = self.object.screenings.select_related("recorded_by", "clearance__recorded_by").first()
+        # The history of reasons to assess anyway, newest first; also what the gate reads.
+        overrides = list(
+            self.object.assessment_overrides.with_spent().select_related("trainer")[:OVERRIDES_SHOWN]
+        )
         context["screening"] = latest
-        context["screening_due"] = latest is None or latest.is_due
+        context["overrides"] = overrides
+        context["gate"] = assessment_gate(
+            client=self.object, screening=latest, overrides=overrides, by=self.request.user
+        )
         # Through the reverse relation: the clients app does not import assessments. The
         # charts are on the progress page, which the section links to.
         assessments = self.object.assessments.order_by("-session_date", "-created_at").only(

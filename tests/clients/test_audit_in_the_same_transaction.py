@@ -68,6 +68,8 @@ def test_a_client_is_not_created_without_its_audit_row(signed_in, fault):
 
 
 def test_a_client_is_not_changed_without_its_audit_row(signed_in, fault, client_record):
+    Client.objects.filter(pk=client_record.pk).update(consent_given_at=None, consent_recorded_by=None)
+
     def check(*, saved: bool) -> None:
         client_record.refresh_from_db()
         assert client_record.last_name == ("Lopez" if saved else "Doe")
@@ -79,9 +81,15 @@ def test_a_client_is_not_changed_without_its_audit_row(signed_in, fault, client_
 
 def test_a_screening_is_not_recorded_without_its_audit_row(signed_in, fault, client_record):
     def check(*, saved: bool) -> None:
-        assert client_record.screenings.count() == int(saved)
+        # The fixture's own screening, and the one posted once saved.
+        assert client_record.screenings.count() == 1 + int(saved)
 
-    answers = {"screened_on": "2025-03-04", **dict.fromkeys(Screening.QUESTIONS, "no")}
+    answers = {
+        "screened_on": "2025-03-04",
+        **dict.fromkeys(Screening.QUESTIONS, "no"),
+        "confirmed_name": "Jane Doe",
+        "confirmed_on": "2025-03-04",
+    }
     url = reverse("clients:screening", kwargs={"pk": client_record.pk})
     post_with_fault_then_retry(signed_in, fault, url, answers, check)
 

@@ -291,6 +291,19 @@ def test_detail_queries_do_not_grow_with_clients(
     second = signed_in.get(many[-1].get_absolute_url(), {"page": "2"})
     assert second.text.count('data-testid="assessment-row"') == 10
     assert signed_in.get(many[-1].get_absolute_url(), {"page": "x\x00"}).status_code == 200
-    # Session, user, role, the client, their screening, the sessions and their count (pages),
-    # the audit row, the session saved.
-    assert few <= 11, few
+    # Session, user, role, the client, their screening (with its clearance), the reasons recorded
+    # to assess anyway (one more: the page lists them, and the gate reads today's from them), the
+    # sessions and their count (pages), the audit row, the session saved.
+    assert few <= 12, few
+
+
+def test_new_assessment_and_progress_come_before_the_profile(signed_in, client_record):
+    from tests.factories import AssessmentFactory
+
+    AssessmentFactory(client=client_record, final=True)
+
+    html = signed_in.get(client_record.get_absolute_url()).text
+
+    new = html.index(reverse("assessments:create", kwargs={"client_pk": client_record.pk}))
+    progress = html.index(reverse("reports:progress", args=[client_record.pk]))
+    assert new < html.index('id="profile-heading"') and progress < html.index('id="profile-heading"')

@@ -5,7 +5,8 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from clients import demo
-from clients.models import Client, Screening
+from clients.gating import load_gate
+from clients.models import Client, MedicalClearance, Screening
 from clients.roles import is_trainer
 
 pytestmark = pytest.mark.django_db
@@ -17,9 +18,12 @@ def _counts() -> tuple[int, int, int]:
 
 def test_the_demo_loader_is_idempotent():
     first_logins = demo.load_people()
+    clearances = MedicalClearance.objects.count()
+    assert clearances == len(demo.CLEARED_BY)
     after_first = _counts()
     second_logins = demo.load_people()
     assert _counts() == after_first
+    assert MedicalClearance.objects.count() == clearances
     assert first_logins == second_logins
     assert after_first[1] == len(demo.DEMO_CLIENTS)
 
@@ -35,7 +39,15 @@ def test_the_demo_studio_has_what_the_issue_asks_for():
         clients = Client.objects.for_trainer(trainer).with_screening_status()
         assert clients.count() >= 3
         assert clients.filter(is_archived=True).exists()
-        assert clients.filter(latest_screening_needs_clearance=True).exists()
+        # Each trainer has clients they may assess at once, and one the gate stops.
+        gates = {c.email: load_gate(client=c, by=trainer) for c in clients.active()}
+        assert any(not gate.missing for gate in gates.values())
+        assert any(gate.blocked for gate in gates.values())
+    # One awaits a doctor's clearance; another's is recorded, which lets his trainer assess him.
+    assert Client.objects.with_screening_status().filter(latest_screening_needs_clearance=True).exists()
+    marcus = Client.objects.get(email="marcus.reid@example.com")
+    assert marcus.screenings.get().needs_clearance
+    assert not load_gate(client=marcus, by=marcus.trainer).missing
 
 
 def test_the_demo_client_signs_in_to_the_portal(client):

@@ -71,10 +71,13 @@ def test_an_edit_not_saved_comes_back_as_typed(signed_in, client_record):
 def test_a_screening_not_saved_comes_back_as_answered(signed_in, client_record):
     answers = {"screened_on": timezone.localdate().isoformat()}
     answers |= dict.fromkeys(Screening.QUESTIONS, "no")
+    answers |= {"notes": "Walks daily.", "confirmed_name": "jane doe", "confirmed_on": answers["screened_on"]}
+    before = Screening.objects.count()
     with database_gone_for("clients_screening"):
         response = signed_in.post(reverse("clients:screening", kwargs={"pk": client_record.pk}), answers)
 
-    _shown_again(response, {"screened_on": answers["screened_on"]})
-    assert not Screening.objects.exists()
+    _shown_again(response, {"screened_on": answers["screened_on"], "confirmed_name": "jane doe"})
+    assert "Walks daily." in response.content.decode()
+    assert Screening.objects.count() == before
     # Every answer given is still ticked.
     assert response.content.decode().count("checked") >= len(Screening.QUESTIONS)

@@ -13,6 +13,7 @@ from tests.factories import ClientFactory
 pytestmark = pytest.mark.django_db
 
 ALL_NO = dict.fromkeys(Screening.QUESTIONS, "no")
+CONFIRMED = {"confirmed_name": "Jane Doe", "confirmed_on": "2025-03-04"}
 
 
 def _screen(client_record: Client, days_ago: int = 0, **answers: bool) -> Screening:
@@ -24,6 +25,13 @@ def _screen(client_record: Client, days_ago: int = 0, **answers: bool) -> Screen
 
 
 @pytest.fixture
+def client_record(client_record):
+    """Jane Doe before her first screening."""
+    client_record.screenings.all().delete()
+    return client_record
+
+
+@pytest.fixture
 def signed_in(client, trainer):
     client.force_login(trainer)
     return client
@@ -31,20 +39,31 @@ def signed_in(client, trainer):
 
 def test_it_records_a_screening_with_every_answer(signed_in, trainer, client_record):
     url = reverse("clients:screening", kwargs={"pk": client_record.pk})
-    response = signed_in.post(url, {"screened_on": "2025-03-04", **ALL_NO, "chest_pain": "yes"})
+    response = signed_in.post(
+        url,
+        {
+            "screened_on": "2025-03-04",
+            **ALL_NO,
+            "chest_pain": "yes",
+            "chest_pain_details": "On stairs.",
+            **CONFIRMED,
+        },
+    )
     assert response.status_code == 302
     screening = client_record.screenings.get()
     assert screening.screened_on == date(2025, 3, 4)
     assert screening.chest_pain is True
     assert screening.heart_condition is False
     assert screening.recorded_by == trainer
+    assert screening.chest_pain_details == "On stairs."
+    assert (screening.confirmed_name, screening.confirmed_on) == ("Jane Doe", date(2025, 3, 4))
 
 
 def test_an_unanswered_question_is_an_error_not_a_no(signed_in, client_record):
     url = reverse("clients:screening", kwargs={"pk": client_record.pk})
     answers = {**ALL_NO}
     del answers["dizziness"]
-    response = signed_in.post(url, {"screened_on": "2025-03-04", **answers})
+    response = signed_in.post(url, {"screened_on": "2025-03-04", **answers, **CONFIRMED})
     assert response.status_code == 200
     assert 'id="error_1_id_dizziness"' in response.text
     # The answers given are kept.
@@ -55,7 +74,7 @@ def test_an_unanswered_question_is_an_error_not_a_no(signed_in, client_record):
 def test_a_screening_date_in_the_future_is_refused(signed_in, client_record):
     url = reverse("clients:screening", kwargs={"pk": client_record.pk})
     tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
-    response = signed_in.post(url, {"screened_on": tomorrow, **ALL_NO})
+    response = signed_in.post(url, {"screened_on": tomorrow, **ALL_NO, **CONFIRMED})
     assert "cannot be in the future" in response.text
     assert f'value="{tomorrow}"' in response.text
     assert not client_record.screenings.exists()
@@ -118,3 +137,98 @@ def test_the_list_shows_the_needs_clearance_badge(signed_in, trainer, client_rec
     _screen(client_record, chronic_medication=True)
     response = signed_in.get(reverse("clients:list"))
     assert "Needs medical clearance" in response.text
+
+
+# The form: all no, follow-up questions, notes and the client's confirmation
+
+
+def _post(signed_in, client_record, **fields):
+    url = reverse("clients:screening", kwargs={"pk": client_record.pk})
+    return signed_in.post(url, {"screened_on": "2025-03-04", **CONFIRMED, **fields})
+
+
+def test_all_answers_are_no_answers_no_to_what_was_left_unanswered(signed_in, client_record):
+    response = _post(signed_in, client_record, all_no="on", heart_condition="no")
+    assert response.status_code == 302
+    screening = client_record.screenings.get()
+    assert not screening.needs_clearance
+    assert all(getattr(screening, field) is False for field in Screening.QUESTIONS)
+
+
+def test_all_answers_are_no_with_a_yes_answer_is_an_error_by_the_box(signed_in, client_record):
+    response = _post(signed_in, client_record, all_no="on", chest_pain="yes", chest_pain_details="On stairs.")
+    assert response.status_code == 200
+    assert 'id="error_1_id_all_no"' in response.text
+    assert "1 answer is yes" in response.text
+    assert not client_record.screenings.exists()
+    # What was typed is still there.
+    assert "On stairs." in response.text
+    assert re.search(r'value="yes"[^>]*checked', response.text)
+
+
+def test_the_page_offers_all_no_to_the_script_that_ticks_every_no(signed_in, client_record):
+    page = signed_in.get(reverse("clients:screening", kwargs={"pk": client_record.pk})).text
+    assert 'data-all-no="true"' in page
+    assert "All answers are no" in page
+
+
+def test_a_yes_answer_needs_the_client_to_tell_us_more(signed_in, client_record):
+    response = _post(signed_in, client_record, **{**ALL_NO, "dizziness": "yes"}, notes="Walks daily.")
+    assert response.status_code == 200
+    assert 'id="error_1_id_dizziness_details"' in response.text
+    assert "Tell us more about this yes answer." in response.text
+    assert "Walks daily." in response.text
+    assert not client_record.screenings.exists()
+
+
+def test_follow_ups_are_kept_for_yes_answers_only_with_the_notes(signed_in, client_record):
+    response = _post(
+        signed_in,
+        client_record,
+        **{**ALL_NO, "dizziness": "yes"},
+        dizziness_details="Fainted once in the heat.",
+        heart_condition_details="Typed by mistake.",
+        notes="Walks daily.",
+    )
+    assert response.status_code == 302
+    screening = client_record.screenings.get()
+    assert screening.dizziness_details == "Fainted once in the heat."
+    assert screening.heart_condition_details == ""
+    assert screening.notes == "Walks daily."
+    assert screening.yes_answers_with_details() == [
+        (Screening.QUESTIONS["dizziness"], "Fainted once in the heat.")
+    ]
+
+
+@pytest.mark.parametrize("typed", ["jane doe", "  JANE   Doe "])
+def test_the_client_confirms_with_their_name_in_any_case(signed_in, client_record, typed):
+    response = _post(signed_in, client_record, **ALL_NO, confirmed_name=typed)
+    assert response.status_code == 302
+    assert client_record.screenings.get().confirmed_name == " ".join(typed.split())
+
+
+@pytest.mark.parametrize(
+    ("fields", "error_id", "message"),
+    [
+        ({"confirmed_name": "Jane Smith"}, "confirmed_name", "not the name on the client&#x27;s record"),
+        ({"confirmed_name": ""}, "confirmed_name", "This field is required"),
+        ({"confirmed_on": ""}, "confirmed_on", "This field is required"),
+        ({"confirmed_on": "2025-03-03"}, "confirmed_on", "cannot confirm the answers before the screening"),
+        ({"confirmed_on": "2999-01-01"}, "confirmed_on", "cannot be in the future"),
+    ],
+)
+def test_a_wrong_confirmation_is_refused_next_to_the_field(
+    signed_in, client_record, fields, error_id, message
+):
+    response = _post(signed_in, client_record, **ALL_NO, **fields)
+    assert response.status_code == 200
+    assert f'id="error_1_id_{error_id}"' in response.text
+    assert message in response.text
+    assert not client_record.screenings.exists()
+
+
+def test_the_client_page_shows_the_confirmation_and_notes(signed_in, client_record):
+    _post(signed_in, client_record, **ALL_NO, notes="Walks daily.")
+    page = signed_in.get(client_record.get_absolute_url()).text
+    assert "Confirmed by the client, as “Jane Doe”, on 4 Mar 2025." in page
+    assert "Walks daily." in page
