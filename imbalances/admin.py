@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminFileWidget
 from django.contrib.auth import get_permission_codename
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,10 +15,21 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat, pluralize
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 
 from .catalogue_io import CatalogueInvalid
-from .models import CatalogueImport, Muscle, Observation, Pattern, PatternMuscle, Region, Source
+from .models import (
+    CatalogueImport,
+    Exercise,
+    Measure,
+    Muscle,
+    Observation,
+    Pattern,
+    PatternMuscle,
+    Phase,
+    Region,
+    Source,
+)
 from .services import catalogue_changed, catalogue_import, import_catalogue_pack
 
 # Shown instead of Django's bare "protected related objects" page, because the
@@ -188,6 +200,93 @@ class MuscleAdmin(RetireMixin, CatalogueAdmin):
     fields = ["name", "lay_name", "slug", "aliases", "description", "is_paired", "is_active"]
     inlines = [MusclePatternInline]
     actions = ["retire", "reactivate"]
+
+
+@admin.register(Measure)
+class MeasureAdmin(RetireMixin, CatalogueAdmin):
+    list_display = ["name", "unit", "better", "per_side", "is_active", "display_order"]
+    list_filter = ["is_active", "better", "per_side"]
+    search_fields = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = [
+        "name", "slug", "unit", "better", "min_value", "max_value", "per_side", "description", "sources",
+        "is_active", "display_order",
+    ]  # fmt: skip
+    autocomplete_fields = ["sources"]
+    actions = ["retire", "reactivate"]
+
+
+@dataclass(frozen=True)
+class _ServedPicture:
+    """A stored picture as the file input shows it: its name, linked to where it is served."""
+
+    name: str
+    url: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ExercisePictureInput(AdminFileWidget):
+    """The admin's file input, linking the current picture to the view that serves it: the storage's
+    own URL (under MEDIA_URL) is never served, since the same storage holds private files."""
+
+    def get_context(self, name: str, value: Any, attrs: dict | None) -> dict:
+        context = super().get_context(name, value, attrs)
+        if context["widget"]["is_initial"]:
+            url = reverse("imbalances:exercise_image", kwargs={"slug": value.instance.slug})
+            context["widget"]["value"] = _ServedPicture(name=value.name, url=url)
+        return context
+
+
+class ExerciseAdminForm(forms.ModelForm):
+    class Meta:
+        model = Exercise
+        # The admin adds the other fields from its fieldsets.
+        fields = ["phase", "patterns", "image"]
+        widgets = {"image": ExercisePictureInput}
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        # The same rule as the import's: a plan proposes an exercise for a pattern through these links.
+        if cleaned.get("patterns") and cleaned.get("phase") not in (None, Phase.INTEGRATE):
+            self.add_error(
+                "patterns",
+                "Only a whole-movement (integrate) exercise addresses patterns: leave this empty, "
+                "or choose that phase.",
+            )
+        return cleaned
+
+
+@admin.register(Exercise)
+class ExerciseAdmin(RetireMixin, CatalogueAdmin):
+    """An exercise on one screen: what it is, how to do it, its default dosage, picture and sources."""
+
+    form = ExerciseAdminForm
+    list_display = ["name", "phase", "dosage", "equipment", "is_active", "display_order"]
+    list_editable = ["display_order"]
+    list_filter = ["phase", "is_active", ("muscles", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "slug", "instructions", "muscles__name", "muscles__lay_name", "muscles__aliases"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["muscles", "patterns", "sources"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "phase", "muscles", "patterns"]}),
+        ("How to do it", {"fields": ["instructions", "cues", "equipment", "contraindications"]}),
+        (
+            "Default dosage",
+            {
+                "description": "What a plan starts from; the trainer tailors it for each client.",
+                "fields": [("sets", "reps", "hold_seconds"), ("tempo", "per_week")],
+            },
+        ),
+        ("Picture and video", {"fields": ["image", "video_url"]}),
+        (None, {"fields": ["sources", "is_active", "display_order"]}),
+    ]
+    actions = ["retire", "reactivate"]
+
+    @admin.display(description="default dosage")
+    def dosage(self, exercise: Exercise) -> str:
+        return exercise.dosage
 
 
 # Importing a catalogue pack: upload, preview, confirm.

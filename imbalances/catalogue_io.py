@@ -8,18 +8,23 @@ same catalogue twice gives byte-equal files.
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_slug
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator, validate_slug
 from django.db.models import Prefetch
 
 from .models import (
+    Better,
+    Exercise,
     Laterality,
+    Measure,
     Muscle,
     Observation,
     Pattern,
     PatternMuscle,
+    Phase,
     Region,
     RelativeSide,
     Role,
@@ -28,6 +33,8 @@ from .models import (
 
 FORMAT = "trainer-studio-catalogue"
 # 2: sources, kinds of observation, and "sides" (none, one, one-or-both) instead of "is_lateral".
+# "measures" and "exercises" came later within version 2, so a version 2 document without them still
+# imports.
 VERSION = 2
 
 _SIDE_ORDER = {"": 0, RelativeSide.SAME: 1, RelativeSide.OPPOSITE: 2}
@@ -45,8 +52,19 @@ def _pattern_muscle_sort_key(row: PatternMuscle) -> tuple[str, int, str, str]:
     return (row.role, _SIDE_ORDER.get(row.side, 9), row.muscle.slug, row.source.slug if row.source else "")
 
 
+def _number(value: Decimal | None) -> int | float | None:
+    """A measure's limit as JSON writes it: 90 rather than 90.0, and 12.5 exactly (one decimal place)."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
 def export_document() -> dict[str, Any]:
-    """The whole catalogue, retired entries included. Runs seven queries."""
+    """The whole catalogue, retired entries included. Runs thirteen queries.
+
+    An exercise's image is not part of it: a document is text that studios read and review, and a
+    picture is uploaded in the admin of each studio. Its video link is.
+    """
     regions = Region.objects.order_by("display_order", "slug")
     muscles = Muscle.objects.order_by("slug")
     patterns = (
@@ -57,6 +75,14 @@ def export_document() -> dict[str, Any]:
         )
         .order_by("region__display_order", "region__slug", "display_order", "slug")
     )
+    measures = Measure.objects.prefetch_related(
+        Prefetch("sources", queryset=Source.objects.order_by("slug"))
+    ).order_by("display_order", "slug")
+    exercises = Exercise.objects.prefetch_related(
+        Prefetch("muscles", queryset=Muscle.objects.order_by("slug")),
+        Prefetch("patterns", queryset=Pattern.objects.order_by("slug")),
+        Prefetch("sources", queryset=Source.objects.order_by("slug")),
+    ).in_phase_order()
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -128,6 +154,45 @@ def export_document() -> dict[str, Any]:
             }
             for pattern in patterns
         ],
+        "measures": [
+            {
+                "slug": measure.slug,
+                "name": measure.name,
+                "unit": measure.unit,
+                "better": measure.better,
+                "min_value": _number(measure.min_value),
+                "max_value": _number(measure.max_value),
+                "per_side": measure.per_side,
+                "description": measure.description,
+                "sources": [source.slug for source in measure.sources.all()],
+                "is_active": measure.is_active,
+                "display_order": measure.display_order,
+            }
+            for measure in measures
+        ],
+        "exercises": [
+            {
+                "slug": exercise.slug,
+                "name": exercise.name,
+                "phase": exercise.phase,
+                "instructions": exercise.instructions,
+                "cues": exercise.cues,
+                "muscles": [muscle.slug for muscle in exercise.muscles.all()],
+                "patterns": [pattern.slug for pattern in exercise.patterns.all()],
+                "sets": exercise.sets,
+                "reps": exercise.reps,
+                "hold_seconds": exercise.hold_seconds,
+                "tempo": exercise.tempo,
+                "per_week": exercise.per_week,
+                "equipment": exercise.equipment,
+                "contraindications": exercise.contraindications,
+                "video_url": exercise.video_url,
+                "sources": [source.slug for source in exercise.sources.all()],
+                "is_active": exercise.is_active,
+                "display_order": exercise.display_order,
+            }
+            for exercise in exercises
+        ],
     }
 
 
@@ -189,6 +254,40 @@ _PATTERN_MUSCLE_SPEC = {
     "note": ("str", ""),
     "source": ("str", ""),
 }
+_MEASURE_SPEC = {
+    "slug": ("slug", _REQUIRED),
+    "name": ("str", _REQUIRED),
+    "unit": ("str", ""),
+    "better": ("better", _REQUIRED),
+    "min_value": ("limit", None),
+    "max_value": ("limit", None),
+    "per_side": ("bool", False),
+    "description": ("str", ""),
+    "sources": ("slugs", []),
+    "is_active": ("bool", True),
+    "display_order": ("order", 0),
+}
+# No image: pictures are uploaded in each studio's admin, not carried in a document (export_document).
+_EXERCISE_SPEC = {
+    "slug": ("slug", _REQUIRED),
+    "name": ("str", _REQUIRED),
+    "phase": ("phase", _REQUIRED),
+    "instructions": ("str", _REQUIRED),
+    "cues": ("str", ""),
+    "muscles": ("slugs", _REQUIRED),
+    "patterns": ("slugs", []),
+    "sets": ("dose", None),
+    "reps": ("dose", None),
+    "hold_seconds": ("dose", None),
+    "tempo": ("str", ""),
+    "per_week": ("dose", None),
+    "equipment": ("str", ""),
+    "contraindications": ("str", ""),
+    "video_url": ("url", ""),
+    "sources": ("slugs", []),
+    "is_active": ("bool", True),
+    "display_order": ("order", 0),
+}
 _MODEL_OF = {
     id(_SOURCE_SPEC): Source,
     id(_OBSERVATION_SPEC): Observation,
@@ -196,12 +295,21 @@ _MODEL_OF = {
     id(_MUSCLE_SPEC): Muscle,
     id(_PATTERN_SPEC): Pattern,
     id(_PATTERN_MUSCLE_SPEC): PatternMuscle,
+    id(_MEASURE_SPEC): Measure,
+    id(_EXERCISE_SPEC): Exercise,
 }
 _MAX_ORDER = 32767  # PositiveSmallIntegerField's limit on every database
 _YEARS = (1500, 2100)
+# What a measure's DecimalField holds (max_digits=6, decimal_places=1): -99999.9 to 99999.9.
+_LIMIT_FIELD = Measure._meta.get_field("min_value")
+_LIMIT_STEP = Decimal(1).scaleb(-_LIMIT_FIELD.decimal_places)
+_LIMIT_MAX = Decimal(1).scaleb(_LIMIT_FIELD.max_digits - _LIMIT_FIELD.decimal_places) - _LIMIT_STEP
 
 
-_SECTIONS = ("sources", "observations", "regions", "muscles", "patterns")
+_SECTIONS = ("sources", "observations", "regions", "muscles", "patterns", "measures", "exercises")
+# Sections added within the current version: a document written before them lacks them.
+_OPTIONAL_SECTIONS = {"measures", "exercises"}
+_WEB_ADDRESS = URLValidator(schemes=["https", "http"])
 
 
 def _show(value: Any) -> str:
@@ -219,7 +327,9 @@ class _Checker:
     def add(self, path: str, message: str) -> None:
         self.problems.append(f"{path}: {message}")
 
-    def value(self, path: str, kind: str, value: Any, max_length: int | None) -> Any:
+    def value(
+        self, path: str, kind: str, value: Any, max_length: int | None, limits: tuple[int, int] | None = None
+    ) -> Any:
         """The value if it has the right type, else None after recording why."""
         if kind in ("str", "slug"):
             if not isinstance(value, str):
@@ -252,6 +362,58 @@ class _Checker:
             ):
                 self.add(path, f"expected a year from {low} to {high} or null, got {_show(value)}")
                 return None
+            return value
+        if kind == "better":
+            if value not in Better.values:
+                self.add(path, f"{_show(value)} is not one of {_one_of(Better.values)}")
+                return None
+            return value
+        if kind == "limit":
+            if value is None:
+                return None
+            number = None
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                # repr, so that 12.3 is read as the 12.3 that was written, not its binary neighbour.
+                number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+            if (
+                number is None
+                or not number.is_finite()
+                or abs(number) > _LIMIT_MAX
+                or number != number.quantize(_LIMIT_STEP)
+            ):
+                self.add(
+                    path,
+                    f"expected a number from {-_LIMIT_MAX} to {_LIMIT_MAX} with at most "
+                    f"{_LIMIT_FIELD.decimal_places} decimal place, or null, got {_show(value)}",
+                )
+                return None
+            return number
+        if kind == "dose":
+            low, high = limits
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high
+            ):
+                self.add(path, f"expected a whole number from {low} to {high} or null, got {_show(value)}")
+                return None
+            return value
+        if kind == "phase":
+            if value not in Phase.values:
+                self.add(path, f"{_show(value)} is not one of {_one_of(Phase.values)}")
+                return None
+            return value
+        if kind == "url":
+            if not isinstance(value, str):
+                self.add(path, f"expected a string, got {_show(value)}")
+                return None
+            if max_length and len(value) > max_length:
+                self.add(path, f"longer than {max_length} characters")
+                return None
+            if value:
+                try:
+                    _WEB_ADDRESS(value)
+                except ValidationError:
+                    self.add(path, f"{_show(value)} is not a web address (http:// or https://)")
+                    return None
             return value
         if kind == "sides":
             if value not in Laterality.values:
@@ -301,10 +463,11 @@ class _Checker:
                     entry[name] = list(default) if isinstance(default, list) else default
                 continue
             max_length = None
-            if kind in ("str", "slug", "aliases"):
+            if kind in ("str", "slug", "aliases", "url"):
                 # A foreign key's slug (a pattern's region) has no length of its own to check.
                 max_length = getattr(model._meta.get_field(name), "max_length", None)
-            entry[name] = self.value(f"{path}.{name}", kind, raw[name], max_length)
+            limits = _limits(model, name) if kind == "dose" else None
+            entry[name] = self.value(f"{path}.{name}", kind, raw[name], max_length, limits)
         for name in sorted(set(raw) - set(spec)):
             self.add(f"{path}.{name}", "unknown field")
         return entry
@@ -324,10 +487,19 @@ class _Checker:
                 seen[value] = index
 
 
+def _limits(model: type, name: str) -> tuple[int, int]:
+    """The lowest and highest value the model's field accepts, from its validators."""
+    validators = model._meta.get_field(name).validators
+    low = next(v.limit_value for v in validators if isinstance(v, MinValueValidator))
+    high = next(v.limit_value for v in validators if isinstance(v, MaxValueValidator))
+    return low, high
+
+
 def _section(checker: _Checker, document: dict, name: str, spec: dict) -> list[tuple[int, dict]]:
     raw = document.get(name)
     if name not in document:
-        checker.add(name, "missing")
+        if name not in _OPTIONAL_SECTIONS:
+            checker.add(name, "missing")
         return []
     if not isinstance(raw, list):
         checker.add(name, f"expected a list, got {_show(raw)}")
@@ -368,6 +540,8 @@ def parse_document(document: Any) -> dict[str, Any]:
     regions = _section(checker, document, "regions", _REGION_SPEC)
     muscles = _section(checker, document, "muscles", _MUSCLE_SPEC)
     patterns = _section(checker, document, "patterns", _PATTERN_SPEC)
+    measures = _section(checker, document, "measures", _MEASURE_SPEC)
+    exercises = _section(checker, document, "exercises", _EXERCISE_SPEC)
 
     checker.unique("sources", sources, "slug", "slug")
     checker.unique("observations", observations, "slug", "slug")
@@ -383,6 +557,10 @@ def parse_document(document: Any) -> dict[str, Any]:
     checker.unique("muscles", muscles, "slug", "slug")
     checker.unique("muscles", muscles, "name", "name")
     checker.unique("patterns", patterns, "slug", "slug")
+    checker.unique("measures", measures, "slug", "slug")
+    checker.unique("measures", measures, "name", "name")
+    checker.unique("exercises", exercises, "slug", "slug")
+    checker.unique("exercises", exercises, "name", "name")
 
     region_slugs = {entry["slug"] for _, entry in regions} - {None}
     muscle_slugs = {entry["slug"] for _, entry in muscles} - {None}
@@ -400,6 +578,8 @@ def parse_document(document: Any) -> dict[str, Any]:
         ("observations", Observation, observations),
         ("regions", Region, regions),
         ("muscles", Muscle, muscles),
+        ("measures", Measure, measures),
+        ("exercises", Exercise, exercises),
     )
     for section, model, entries in named:
         taken = _names_taken_elsewhere(model, {entry["slug"] for _, entry in entries} - {None}, "name")
@@ -439,6 +619,13 @@ def parse_document(document: Any) -> dict[str, Any]:
         if entry["muscles"] is not None:
             entry["muscles"] = _pattern_muscles(checker, path, entry, known_muscles, known_sources)
 
+    for index, entry in measures:
+        _measure(checker, f"measures[{index}]", entry, document["measures"][index], known_sources)
+
+    known_patterns = pattern_slugs | set(Pattern.objects.values_list("slug", flat=True))
+    for index, entry in exercises:
+        _exercise(checker, f"exercises[{index}]", entry, known_muscles, known_patterns, known_sources)
+
     if checker.problems:
         raise CatalogueInvalid(checker.problems)
     return {
@@ -447,7 +634,70 @@ def parse_document(document: Any) -> dict[str, Any]:
         "regions": [entry for _, entry in regions],
         "muscles": [entry for _, entry in muscles],
         "patterns": [entry for _, entry in patterns],
+        "measures": [entry for _, entry in measures],
+        "exercises": [entry for _, entry in exercises],
     }
+
+
+def _measure(checker: _Checker, path: str, entry: dict, raw: dict, known_sources: set[str]) -> None:
+    """The rules between a measure's fields: a number has a range, a test has none. `raw` is the
+    entry as written, to tell a limit left out from one already reported as wrong."""
+    for slug in entry["sources"] or []:
+        if slug not in known_sources:
+            checker.add(f"{path}.sources", f"unknown source {_show(slug)}")
+    if entry["better"] is None:
+        return
+    limits = ("min_value", "max_value")
+    if entry["better"] == Better.PASS:
+        for name in limits:
+            if raw.get(name) is not None:
+                checker.add(
+                    f"{path}.{name}",
+                    f"must be null for a pass-or-fail test (it is recorded as passed or failed), "
+                    f"got {_show(raw[name])}",
+                )
+        return
+    for name in limits:
+        if raw.get(name) is None:
+            checker.add(
+                f"{path}.{name}",
+                f"missing: a measure where {entry['better']} is better needs its lowest and highest value",
+            )
+    low, high = entry["min_value"], entry["max_value"]
+    if low is not None and high is not None and low >= high:
+        checker.add(
+            f"{path}.max_value",
+            f"must be above min_value ({_show(raw['min_value'])}), got {_show(raw['max_value'])}",
+        )
+
+
+def _exercise(
+    checker: _Checker,
+    path: str,
+    entry: dict,
+    known_muscles: set[str],
+    known_patterns: set[str],
+    known_sources: set[str],
+) -> None:
+    """An exercise's references, and the rules between its fields."""
+    for name, what, known in (
+        ("muscles", "muscle", known_muscles),
+        ("patterns", "pattern", known_patterns),
+        ("sources", "source", known_sources),
+    ):
+        for slug in entry[name] or []:
+            if slug not in known:
+                checker.add(f"{path}.{name}", f"unknown {what} {_show(slug)}")
+    if entry["muscles"] == []:
+        checker.add(f"{path}.muscles", "an exercise targets at least one muscle")
+    # A plan proposes a pattern's whole-movement exercise from these links; an exercise of another
+    # phase works on muscles, so a link from it would be proposed for the wrong reason.
+    if entry["patterns"] and entry["phase"] not in (None, Phase.INTEGRATE):
+        checker.add(
+            f"{path}.patterns",
+            f"only an exercise of phase {_show(Phase.INTEGRATE.value)} addresses patterns, "
+            f"this one is {_show(entry['phase'])}",
+        )
 
 
 def _pattern_muscles(

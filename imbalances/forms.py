@@ -3,7 +3,7 @@ from collections.abc import Iterable
 from django import forms
 from django.utils.text import capfirst
 
-from .models import Observation, Region
+from .models import Muscle, Observation, Region
 
 # Longer searches are cut short: no catalogue name is longer, and each word costs the query a filter.
 SEARCH_MAX_LENGTH = 100
@@ -56,3 +56,27 @@ class CatalogueFilterForm(forms.Form):
         """The filters asked for whose value is valid, by field name (`region`, `kind`)."""
         self.is_valid()
         return {name: value for name, value in self.cleaned_data.items() if value}
+
+
+class ExerciseFilterForm(forms.Form):
+    """The exercise list's filter: `?muscle=` (a muscle's slug). A muscle without an exercise, or
+    unknown, is refused with a note and every exercise is shown, as on the catalogue index."""
+
+    muscle = forms.ChoiceField(
+        label="Muscle",
+        required=False,
+        error_messages={"invalid_choice": "No exercise targets that muscle, so every exercise is shown."},
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def __init__(self, *args, muscles: Iterable[Muscle], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # From the muscles the page already holds, so the choices cost no query of their own.
+        self.fields["muscle"].choices = [
+            ("", "Every muscle"),
+            *((muscle.slug, f"{capfirst(muscle.lay_name)} ({muscle.name})") for muscle in muscles),
+        ]
+
+    def muscle_slug(self) -> str:
+        """The muscle asked for if the page offers it, else ''."""
+        return self.cleaned_data["muscle"] if self.is_valid() else ""

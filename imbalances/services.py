@@ -11,7 +11,17 @@ from django.core.cache import cache
 from django.db import models, transaction
 
 from .catalogue_io import parse_document
-from .models import CatalogueImport, Muscle, Observation, Pattern, PatternMuscle, Region, Source
+from .models import (
+    CatalogueImport,
+    Exercise,
+    Measure,
+    Muscle,
+    Observation,
+    Pattern,
+    PatternMuscle,
+    Region,
+    Source,
+)
 from .signals import catalogue_updated
 
 # In the shared cache, so that a write in one process is seen by all of them.
@@ -19,6 +29,8 @@ VERSION_KEY = "imbalances:catalogue-version"
 
 # The catalogue packs that ship with the code: optional content that a studio (and the demo) imports.
 PACKS_DIR = Path(__file__).resolve().parent / "packs"
+# In the order they import: the exercises name the muscles and patterns of the two packs before them.
+SHIPPED_PACKS = ("movement-screens.json", "whole-body-posture.json", "exercises.json")
 
 
 def catalogue_version() -> str:
@@ -115,13 +127,20 @@ def _sync_pattern_muscles(
             changes.append(f"update {label}: {', '.join(changed)}")
 
 
-def _sync_sources(
-    *, pattern: Pattern, slugs: list[str], sources: dict[str, Source], changes: list[str]
+def _sync_related(
+    *,
+    obj: Pattern | Measure | Exercise,
+    field: str,
+    label: str,
+    slugs: list[str],
+    rows: dict[str, models.Model],
+    changes: list[str],
 ) -> None:
-    current = {source.slug for source in pattern.sources.all()}
-    if current != set(slugs):
-        pattern.sources.set([sources[slug] for slug in slugs])
-        changes.append(f"update pattern {pattern.slug}: sources")
+    """Make the many-to-many `field` of `obj` exactly the rows of `slugs`."""
+    related = getattr(obj, field)
+    if {row.slug for row in related.all()} != set(slugs):
+        related.set([rows[slug] for slug in slugs])
+        changes.append(f"update {label} {obj.slug}: {field}")
 
 
 def _cited(source: Source | str | None) -> str:
@@ -134,12 +153,15 @@ def _side(side: str) -> str:
 
 
 def catalogue_import(*, document: Any, dry_run: bool = False) -> list[str]:
-    """Create or update sources, observations, regions, muscles and patterns by slug; return what changed.
+    """Create or update sources, observations, regions, muscles, patterns, measures and exercises by
+    slug; return what changed.
 
     Raises CatalogueInvalid (with every problem) before writing anything. Entries
     missing from the document are left alone, since assessments may use them; an
-    imported pattern's muscle list is replaced. A dry run does the same work in a
-    transaction that is rolled back, so it reports exactly what a real run would do.
+    imported pattern's muscle list, an imported exercise's muscles and patterns and an
+    imported entry's sources are replaced; an exercise's image is kept. A dry
+    run does the same work in a transaction that is rolled back, so it reports exactly
+    what a real run would do.
     """
     catalogue = parse_document(document)
     changes: list[str] = []
@@ -167,10 +189,43 @@ def catalogue_import(*, document: Any, dry_run: bool = False) -> list[str]:
             values["observation"] = observations[data["observation"]]
             values["laterality"] = data["sides"]
             pattern = _upsert(Pattern, patterns, values, "pattern", changes)
-            _sync_sources(pattern=pattern, slugs=data["sources"], sources=sources, changes=changes)
+            _sync_related(
+                obj=pattern,
+                field="sources",
+                label="pattern",
+                slugs=data["sources"],
+                rows=sources,
+                changes=changes,
+            )
             _sync_pattern_muscles(
                 pattern=pattern, rows=data["muscles"], muscles=muscles, sources=sources, changes=changes
             )
+        measures: dict[str, Measure] = {
+            measure.slug: measure for measure in Measure.objects.prefetch_related("sources")
+        }
+        for data in catalogue["measures"]:
+            values = {key: value for key, value in data.items() if key != "sources"}
+            measure = _upsert(Measure, measures, values, "measure", changes)
+            _sync_related(
+                obj=measure,
+                field="sources",
+                label="measure",
+                slugs=data["sources"],
+                rows=sources,
+                changes=changes,
+            )
+        exercises: dict[str, Exercise] = {
+            exercise.slug: exercise
+            for exercise in Exercise.objects.prefetch_related("muscles", "patterns", "sources")
+        }
+        related = {"muscles": muscles, "patterns": patterns, "sources": sources}
+        for data in catalogue["exercises"]:
+            values = {key: value for key, value in data.items() if key not in related}
+            exercise = _upsert(Exercise, exercises, values, "exercise", changes)
+            for field, rows in related.items():
+                _sync_related(
+                    obj=exercise, field=field, label="exercise", slugs=data[field], rows=rows, changes=changes
+                )
         if dry_run:
             transaction.set_rollback(True)
         elif changes:
@@ -199,8 +254,8 @@ def import_catalogue_pack(
 
 
 def shipped_packs_import() -> list[CatalogueImport]:
-    """Import, in file-name order, each pack in PACKS_DIR that would change the catalogue, each with
-    its audit row and no user, in one transaction; return the rows written.
+    """Import, in the order of SHIPPED_PACKS, each pack that would change the catalogue, each with its
+    audit row and no user, in one transaction; return the rows written.
 
     A pack already in place is skipped rather than imported again, because every real import writes
     an audit row: the demo loads on every `make run`, and a second run must write nothing. Raises
@@ -208,7 +263,8 @@ def shipped_packs_import() -> list[CatalogueImport]:
     """
     records = []
     with transaction.atomic():
-        for path in sorted(PACKS_DIR.glob("*.json")):
+        for name in SHIPPED_PACKS:
+            path = PACKS_DIR / name
             content = path.read_bytes()
             document = json.loads(content)
             if catalogue_import(document=document, dry_run=True):

@@ -1,16 +1,31 @@
 """The public catalogue: the pages that PDFs link to. No login needed."""
 
+import mimetypes
 from collections import defaultdict
+from collections.abc import Iterable
 
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
-from imbalances.forms import SEARCH_MAX_LENGTH, CatalogueFilterForm, CatalogueSearchForm
+from imbalances.forms import SEARCH_MAX_LENGTH, CatalogueFilterForm, CatalogueSearchForm, ExerciseFilterForm
 from imbalances.links import slug_url_maker
 
-from .models import Muscle, Observation, Pattern, PatternMuscle, Region, Role, Source
+from .models import (
+    Exercise,
+    Measure,
+    Muscle,
+    Observation,
+    Pattern,
+    PatternMuscle,
+    Phase,
+    Region,
+    Role,
+    Source,
+    show_measure,
+)
 
 
 def _cited(sources) -> list[Source]:
@@ -18,6 +33,14 @@ def _cited(sources) -> list[Source]:
     return sorted(
         {source for source in sources if source is not None}, key=lambda s: (s.authors, s.year or 0, s.title)
     )
+
+
+def _by_phase(exercises: Iterable[Exercise]) -> list[tuple[Phase, list[Exercise]]]:
+    """The exercises under each phase that has any, in the continuum's order."""
+    grouped: dict[str, list[Exercise]] = defaultdict(list)
+    for exercise in exercises:
+        grouped[exercise.phase].append(exercise)
+    return [(phase, grouped[phase.value]) for phase in Phase if grouped[phase.value]]
 
 
 def _split_by_role(rows: list[PatternMuscle]) -> tuple[list[PatternMuscle], list[PatternMuscle]]:
@@ -104,7 +127,8 @@ def pattern_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_not_required
 def muscle_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """One muscle and every pattern in which it is over- or under-active."""
+    """One muscle, every pattern in which it is over- or under-active, and the active exercises that
+    target it by phase. Three queries."""
     muscle = get_object_or_404(Muscle.objects.with_patterns(), slug=slug)
     rows = list(muscle.pattern_muscles.all())
     over_active_in, under_active_in = _split_by_role(rows)
@@ -112,6 +136,7 @@ def muscle_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "muscle": muscle,
         "over_active_in": over_active_in,
         "under_active_in": under_active_in,
+        "exercise_phases": _by_phase(Exercise.objects.active().filter(muscles=muscle).in_phase_order()),
         "sources": _cited(row.source for row in rows),
     }
     return render(request, "imbalances/muscle_detail.html", context)
@@ -119,8 +144,101 @@ def muscle_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_not_required
 def sources(request: HttpRequest) -> HttpResponse:
-    """Every source the catalogue cites, with the patterns that cite it."""
+    """Every source the catalogue cites, with the patterns, measures and exercises that cite it."""
     cited = Source.objects.prefetch_related(
         Prefetch("patterns", queryset=Pattern.objects.order_by("name")),
+        Prefetch("measures", queryset=Measure.objects.order_by("display_order", "name")),
+        Prefetch("exercises", queryset=Exercise.objects.order_by("name")),
     )
     return render(request, "imbalances/sources.html", {"sources": cited})
+
+
+@login_not_required
+def measures(request: HttpRequest) -> HttpResponse:
+    """Every measure with how to take it, which way is better and its sources; two queries, however
+    many. Retired ones follow the active ones, marked, so that old reports' links still land."""
+    listed = list(
+        Measure.objects.prefetch_related(
+            Prefetch("sources", queryset=Source.objects.order_by("authors", "year", "title"))
+        ).order_by("-is_active", "display_order", "name")
+    )
+    for measure in listed:
+        if not measure.is_test:
+            measure.low, measure.high = (
+                show_measure(limit, unit=measure.unit, is_test=False)
+                for limit in (measure.min_value, measure.max_value)
+            )
+    return render(request, "imbalances/measure_list.html", {"measures": listed})
+
+
+@login_not_required
+@require_safe
+def exercises(request: HttpRequest) -> HttpResponse:
+    """The active exercises by phase, each with the muscles it targets, optionally of one muscle
+    (`?muscle=`, a slug). Three queries, however many exercises and whatever the filter."""
+    # Only muscles that some exercise targets are offered: a choice that lists nothing would mislead.
+    targeted = Exercise.muscles.through.objects.filter(exercise__is_active=True).values("muscle_id")
+    muscles = list(Muscle.objects.filter(pk__in=targeted).order_by("lay_name", "name"))
+    filter_form = ExerciseFilterForm(request.GET, muscles=muscles)
+    muscle_slug = filter_form.muscle_slug()
+    listed = (
+        Exercise.objects.active()
+        .prefetch_related(Prefetch("muscles", queryset=Muscle.objects.order_by("lay_name", "name")))
+        .in_phase_order()
+    )
+    if muscle_slug:
+        listed = listed.filter(muscles__slug=muscle_slug)
+    # Hundreds of links: one reverse per kind of page instead of one per link.
+    exercise_url, muscle_url = slug_url_maker("imbalances:exercise"), slug_url_maker("imbalances:muscle")
+    listed = list(listed)
+    for exercise in listed:
+        exercise.url = exercise_url(exercise.slug)
+        exercise.listed_muscles = list(exercise.muscles.all())
+        for muscle in exercise.listed_muscles:
+            muscle.url = muscle_url(muscle.slug)
+    context = {
+        "phases": _by_phase(listed),
+        "filter_form": filter_form,
+        "muscle": next((muscle for muscle in muscles if muscle.slug == muscle_slug), None),
+    }
+    return render(request, "imbalances/exercise_list.html", context)
+
+
+@login_not_required
+@require_safe
+def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """One exercise, retired or not (old plans still link here): how to do it, its default dosage, the
+    muscles and patterns it works on, and its sources. Four queries."""
+    exercise = get_object_or_404(
+        Exercise.objects.prefetch_related(
+            Prefetch("muscles", queryset=Muscle.objects.order_by("lay_name", "name")),
+            Prefetch(
+                "patterns",
+                queryset=Pattern.objects.select_related("region").order_by(
+                    "region__display_order", "display_order", "name"
+                ),
+            ),
+            Prefetch("sources", queryset=Source.objects.order_by("authors", "year", "title")),
+        ),
+        slug=slug,
+    )
+    return render(
+        request, "imbalances/exercise_detail.html", {"exercise": exercise, "sources": exercise.sources.all()}
+    )
+
+
+@login_not_required
+@require_safe
+def exercise_image(request: HttpRequest, slug: str) -> FileResponse:
+    """An exercise's picture, read from storage.
+
+    Through this view because the storage also holds private files (photos, reports), so MEDIA_URL
+    is never served as a whole, and because the CSP allows images from this site only.
+    """
+    exercise = get_object_or_404(Exercise.objects.exclude(image=""), slug=slug)
+    name = exercise.image.name
+    try:
+        file = exercise.image.storage.open(name, "rb")
+    except OSError:
+        raise Http404("The picture is no longer kept.") from None
+    return FileResponse(file, content_type=mimetypes.guess_type(name)[0] or "application/octet-stream")

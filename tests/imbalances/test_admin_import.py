@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from imbalances import admin as catalogue_admin
 from imbalances.catalogue_io import dumps, export_document
-from imbalances.models import CatalogueImport, Muscle
+from imbalances.models import CatalogueImport, Measure, Muscle
 from imbalances.services import catalogue_version
 from tests import factories
 
@@ -292,3 +292,31 @@ def test_a_command_import_that_fails_records_nothing(tmp_path):
     with pytest.raises(CommandError, match="problem"):
         call_command("import_catalogue", str(path), stdout=StringIO(), stderr=StringIO())
     assert not CatalogueImport.objects.exists()
+
+
+def test_the_preview_names_measure_changes_and_a_bad_measure_by_its_path(admin_client):
+    document = export_document()
+    document["measures"] = [
+        {
+            "slug": "neck-angle",
+            "name": "Neck angle",
+            "unit": "°",
+            "better": "higher",
+            "min_value": 0,
+            "max_value": 90,
+        },
+        {"slug": "hip-test", "name": "Hip test", "better": "pass", "per_side": True},
+    ]
+    response = preview(admin_client, pack_file(document))
+    assert response.context["changes"] == ["create measure neck-angle", "create measure hip-test"]
+    assert "create measure hip-test" in response.content.decode()
+    assert not Measure.objects.exists()
+
+    document["measures"][0]["max_value"] = None
+    response = preview(admin_client, pack_file(document))
+    assert response.context["problems"] == [
+        (
+            "measures[0].max_value",
+            "missing: a measure where higher is better needs its lowest and highest value",
+        )
+    ]

@@ -1,18 +1,25 @@
 """The public catalogue pages: open to anyone, right muscles in the right roles, flat query counts."""
 
+import io
 import re
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
+from PIL import Image
 
+from imbalances.models import Muscle, Pattern, Source
 from imbalances.services import shipped_packs_import
 from tests.conftest import login_as
 from tests.factories import (
+    ExerciseFactory,
+    MeasureFactory,
     MuscleFactory,
     ObservationFactory,
     PatternFactory,
     PatternMuscleFactory,
     RegionFactory,
+    SourceFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -21,6 +28,7 @@ PAGES = [
     ("imbalances:index", {}),
     ("imbalances:pattern", {"slug": "forward-chin"}),
     ("imbalances:muscle", {"slug": "sternocleidomastoid"}),
+    ("imbalances:measures", {}),
 ]
 
 
@@ -38,9 +46,18 @@ def test_urls_are_the_stable_public_ones():
         reverse("imbalances:pattern", kwargs={"slug": "forward-chin"}) == "/catalogue/patterns/forward-chin/"
     )
     assert reverse("imbalances:muscle", kwargs={"slug": "psoas"}) == "/catalogue/muscles/psoas/"
+    assert reverse("imbalances:measures") == "/catalogue/measures/"
+    assert reverse("imbalances:exercises") == "/catalogue/exercises/"
+    assert reverse("imbalances:exercise", kwargs={"slug": "chin-nod"}) == "/catalogue/exercises/chin-nod/"
+    assert (
+        reverse("imbalances:exercise_image", kwargs={"slug": "chin-nod"})
+        == "/catalogue/exercises/chin-nod/image/"
+    )
 
 
-@pytest.mark.parametrize("name", ["imbalances:pattern", "imbalances:muscle"])
+@pytest.mark.parametrize(
+    "name", ["imbalances:pattern", "imbalances:muscle", "imbalances:exercise", "imbalances:exercise_image"]
+)
 def test_an_unknown_slug_is_404(client, name):
     assert client.get(reverse(name, kwargs={"slug": "no-such-thing"})).status_code == 404
 
@@ -310,3 +327,355 @@ def test_pages_carry_print_styles(client):
     html = client.get(reverse("imbalances:pattern", kwargs={"slug": "forward-chin"})).content.decode()
     assert "css/catalogue.css" in html
     assert 'class="no-print"' in html
+
+
+@pytest.fixture
+def measures():
+    """A number taken once, a test taken on each side, and a retired measure."""
+    book = SourceFactory(slug="goniometry-book", authors="Ann Author", title="Measuring Joints", year=2016)
+    angle = MeasureFactory(
+        slug="neck-angle",
+        name="Neck angle",
+        unit="°",
+        min_value=0,
+        max_value="90.5",
+        description="Take a photo from the side.\nDraw the lines.",
+        display_order=2,
+    )
+    angle.sources.set([book])
+    MeasureFactory(
+        slug="hip-test",
+        name="Hip test",
+        unit="",
+        better="pass",
+        min_value=None,
+        max_value=None,
+        per_side=True,
+        display_order=1,
+    )
+    MeasureFactory(slug="old-offset", name="Old offset", unit="cm", better="lower", is_active=False)
+    return angle
+
+
+def _section(html: str, slug: str) -> str:
+    start = html.index(f'id="measure-{slug}"')
+    return " ".join(re.sub(r"<[^>]+>", "", html[start : html.index("</section>", start)]).split())
+
+
+def test_the_measures_page_says_how_to_take_each_measure_and_which_way_is_better(client, measures):
+    response = client.get(reverse("imbalances:measures"))
+    html = response.content.decode()
+    # Active ones in their order, then the retired one, still there for old reports' links.
+    assert [m.slug for m in response.context["measures"]] == ["hip-test", "neck-angle", "old-offset"]
+    angle = _section(html, "neck-angle")
+    assert "Recorded as A number from 0° to 90.5°" in angle
+    assert "Better is A higher number" in angle and "Sides Taken once" in angle
+    assert "Take a photo from the side.Draw the lines." in angle
+    assert "Take a photo from the side.<br>Draw the lines." in html
+    assert "Ann Author (2016). Measuring Joints." in angle
+    test = _section(html, "hip-test")
+    assert "Recorded as Passed or failed" in test and "Better is Passed" in test
+    assert "Sides Taken on the left and on the right" in test
+    assert "Retired" not in angle and "Retired" not in test
+    offset = _section(html, "old-offset")
+    assert "Retired" in offset and "Better is A lower number" in offset and "0 cm to 90 cm" in offset
+
+
+def test_a_measure_links_to_its_place_on_the_page(client, measures):
+    assert measures.get_absolute_url() == "/catalogue/measures/#measure-neck-angle"
+    assert 'id="measure-neck-angle"' in client.get(reverse("imbalances:measures")).content.decode()
+
+
+def test_the_measures_page_without_measures_says_so(client):
+    assert 'id="no-measures"' in client.get(reverse("imbalances:measures")).content.decode()
+
+
+def test_the_catalogue_and_its_sources_lead_to_the_measures(client, measures):
+    index = client.get(reverse("imbalances:index")).content.decode()
+    assert 'href="/catalogue/measures/"' in index
+    sources = client.get(reverse("imbalances:sources")).content.decode()
+    cited = sources[sources.index('id="source-goniometry-book"') :]
+    assert (
+        '<a href="/catalogue/measures/#measure-neck-angle">Neck angle</a>'
+        in cited[: cited.index("</section>")]
+    )
+
+
+@pytest.mark.parametrize("count", [1, 15])
+def test_the_measures_page_query_count_does_not_grow_with_the_measures(
+    client, django_assert_num_queries, count
+):
+    for index in range(count):
+        measure = MeasureFactory(per_side=bool(index % 2))
+        measure.sources.set([SourceFactory(), SourceFactory()])
+    with django_assert_num_queries(2):
+        response = client.get(reverse("imbalances:measures"))
+    assert len(response.context["measures"]) == count
+
+
+def _muscles(*slugs: str) -> list[Muscle]:
+    return list(Muscle.objects.filter(slug__in=slugs))
+
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (2, 2), "teal").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def library():
+    """An exercise in each phase for the neck, one for the hip, and a retired one."""
+    sources = Source.objects.filter(slug__in=["xi-2020-spine-muscle-imbalances", "page-frank-lardner-2010"])
+    return {
+        "release": ExerciseFactory(
+            slug="neck-release",
+            name="Neck release",
+            phase="inhibit",
+            muscles=_muscles("sternocleidomastoid", "scalenes"),
+            sets=1,
+            reps=None,
+            hold_seconds=30,
+            tempo="",
+            per_week=5,
+            display_order=1,
+        ),
+        "stretch": ExerciseFactory(
+            slug="neck-stretch",
+            name="Neck stretch",
+            phase="lengthen",
+            muscles=_muscles("scalenes"),
+            sets=2,
+            reps=None,
+            hold_seconds=30,
+            tempo="",
+        ),
+        "nod": ExerciseFactory(
+            slug="chin-nod",
+            name="Chin nod",
+            phase="activate",
+            muscles=_muscles("deep-neck-flexors", "sternocleidomastoid"),
+            instructions="Lie on your back.\nNod gently, hold, then relax.",
+            cues="Keep the jaw soft\r\n\r\nA small nod",
+            sets=1,
+            reps=10,
+            hold_seconds=10,
+            tempo="",
+            per_week=5,
+            equipment="folded towel",
+            contraindications="Stop if you feel dizzy.\nSkip it after a neck injury.",
+            video_url="https://video.example.com/chin-nod",
+            sources=list(sources),
+        ),
+        "drill": ExerciseFactory(
+            slug="wall-drill",
+            name="Wall drill",
+            phase="integrate",
+            muscles=_muscles("deep-neck-flexors"),
+            patterns=[Pattern.objects.get(slug="forward-chin")],
+        ),
+        "lift": ExerciseFactory(
+            slug="knee-lift", name="Knee lift", muscles=_muscles("psoas"), display_order=5
+        ),
+        "retired": ExerciseFactory(
+            slug="old-nod",
+            name="Old nod",
+            muscles=_muscles("sternocleidomastoid", "iliacus"),
+            is_active=False,
+        ),
+    }
+
+
+def _phases(response) -> dict[str, list[str]]:
+    return {
+        phase.value: [exercise.slug for exercise in listed] for phase, listed in response.context["phases"]
+    }
+
+
+@pytest.mark.parametrize("who", ["anonymous", "trainer", "client", "admin"])
+def test_exercise_pages_answer_everyone_without_login(client, persona, library, who):
+    login_as(client, persona[who])
+    assert client.get(reverse("imbalances:exercises")).status_code == 200
+    assert client.get(library["nod"].get_absolute_url()).status_code == 200
+
+
+def test_the_exercise_list_groups_active_exercises_by_phase_in_the_continuums_order(client, library):
+    response = client.get(reverse("imbalances:exercises"))
+    assert list(_phases(response).items()) == [
+        ("inhibit", ["neck-release"]),
+        ("lengthen", ["neck-stretch"]),
+        ("activate", ["chin-nod", "knee-lift"]),
+        ("integrate", ["wall-drill"]),
+    ]
+    html = response.content.decode()
+    assert "old-nod" not in html
+    release = html[html.index('id="exercise-neck-release"') :]
+    release = " ".join(
+        re.sub(r"<[^>]+>", "", release[release.index(">") + 1 : release.index("</li>")]).split()
+    )
+    # Lay names may hold commas, so the muscles are told apart by semicolons.
+    assert release == (
+        "Neck release · hold 30 seconds, 5 times a week For: muscles at the side of the neck, beneath the "
+        "sternocleidomastoid; rope-like muscle at the side of the neck"
+    )
+    assert 'href="/catalogue/muscles/scalenes/"' in html
+    assert 'id="phase-activate-heading">Strengthen (activate)</h2>' in html
+    assert "wake up one under-active muscle at a time" in html
+
+
+def test_the_exercise_list_filters_by_muscle(client, library):
+    response = client.get(reverse("imbalances:exercises"), {"muscle": "scalenes"})
+    assert _phases(response) == {"inhibit": ["neck-release"], "lengthen": ["neck-stretch"]}
+    html = response.content.decode()
+    scalenes = Muscle.objects.get(slug="scalenes")
+    assert f"<h1>Exercises for the {scalenes.lay_name}</h1>" in html
+    assert '<option value="scalenes" selected>' in html
+    assert 'id="filter-clear"' in html
+    # The choices are the muscles some active exercise targets: iliacus has only a retired one.
+    offered = [value for value, _ in response.context["filter_form"].fields["muscle"].choices]
+    assert set(offered) == {"", "sternocleidomastoid", "scalenes", "deep-neck-flexors", "psoas"}
+
+
+@pytest.mark.parametrize("muscle", ["biceps", "iliacus", "\x00", "x" * 10_000])
+def test_an_unknown_muscle_filter_shows_every_exercise_and_says_so(client, library, muscle):
+    response = client.get(reverse("imbalances:exercises"), {"muscle": muscle})
+    assert response.status_code == 200
+    assert sum(len(slugs) for slugs in _phases(response).values()) == 5
+    html = response.content.decode()
+    assert "No exercise targets that muscle, so every exercise is shown." in html
+    assert 'id="filter-clear"' not in html
+
+
+def test_the_exercise_list_without_exercises_says_so(client):
+    assert 'id="no-exercises"' in client.get(reverse("imbalances:exercises")).content.decode()
+
+
+@pytest.mark.parametrize("count", [1, 15])
+@pytest.mark.parametrize("params", [{}, {"muscle": "scalenes"}, {"muscle": "nowhere"}])
+def test_the_exercise_list_query_count_is_pinned(client, django_assert_num_queries, count, params):
+    scalenes = Muscle.objects.get(slug="scalenes")
+    for index in range(count):
+        ExerciseFactory(
+            phase=["inhibit", "lengthen", "activate", "integrate"][index % 4],
+            muscles=[scalenes, MuscleFactory()],
+            sources=[SourceFactory()],
+        )
+    with django_assert_num_queries(3):
+        response = client.get(reverse("imbalances:exercises"), params)
+    assert sum(len(slugs) for slugs in _phases(response).values()) == count
+
+
+def _text(html: str, element_id: str) -> str:
+    start = html.index(f'id="{element_id}"')
+    end = html.index("</", html.index(">", start))
+    return " ".join(re.sub(r"<[^>]+>", "", html[html.index(">", start) + 1 : end]).split())
+
+
+def test_an_exercise_page_says_how_to_do_it_how_much_and_when_not_to(client, library):
+    html = client.get(library["nod"].get_absolute_url()).content.decode()
+    assert "Lie on your back.<br>Nod gently, hold, then relax." in html
+    assert re.findall(r"<li>([^<]*)</li>", html[html.index('id="cues"') :].split("</ul>")[0]) == [
+        "Keep the jaw soft",
+        "A small nod",
+    ]
+    assert _text(html, "dosage-amount") == "1 set of 10, holding each for 10 seconds, 5 times a week"
+    assert _text(html, "equipment") == "Folded towel"
+    assert 'id="dosage-tempo"' not in html
+    assert "Stop if you feel dizzy.<br>Skip it after a neck injury." in html
+    assert 'id="exercise-phase"' in html and "Strengthen (activate)" in html
+    # The muscles, lay name first, linked to their pages.
+    assert 'href="/catalogue/muscles/deep-neck-flexors/"' in html
+    assert 'id="targets-sternocleidomastoid"' in html
+    # Sources cited as on every catalogue page.
+    assert 'id="cites-page-frank-lardner-2010"' in html and "ISBN 978-0-7360-7400-8" in html
+    assert 'id="patterns"' not in html
+
+
+def test_an_exercise_video_is_a_plain_link_and_nothing_is_embedded(client, library):
+    html = client.get(library["nod"].get_absolute_url()).content.decode()
+    assert '<a href="https://video.example.com/chin-nod" rel="noopener noreferrer external">' in html
+    assert "<iframe" not in html and "<video" not in html and "<embed" not in html
+    assert 'id="video"' not in client.get(library["drill"].get_absolute_url()).content.decode()
+
+
+def test_a_whole_movement_exercise_names_its_patterns_and_its_tempo_in_words(client, library):
+    html = client.get(library["drill"].get_absolute_url()).content.decode()
+    assert 'id="addresses-forward-chin"' in html and 'href="/catalogue/patterns/forward-chin/"' in html
+    assert _text(html, "dosage-tempo") == (
+        "4 seconds lowering, a 2-second pause, 1 second lifting (written 4/2/1)"
+    )
+    assert _text(html, "equipment") == "Nothing but some floor space"
+
+
+def test_an_exercise_picture_is_shown_from_storage_through_its_own_address(client, library):
+    nod = library["nod"]
+    assert "<img" not in client.get(nod.get_absolute_url()).content.decode()
+    assert client.get(reverse("imbalances:exercise_image", kwargs={"slug": "chin-nod"})).status_code == 404
+
+    nod.image.save("nod.png", ContentFile(_png()))
+    html = client.get(nod.get_absolute_url()).content.decode()
+    assert '<img src="/catalogue/exercises/chin-nod/image/" alt="Chin nod, as described under' in html
+    response = client.get(reverse("imbalances:exercise_image", kwargs={"slug": "chin-nod"}))
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert b"".join(response.streaming_content) == _png()
+    # A file gone from storage is a 404, not an error.
+    nod.image.storage.delete(nod.image.name)
+    assert client.get(reverse("imbalances:exercise_image", kwargs={"slug": "chin-nod"})).status_code == 404
+
+
+def test_the_exercise_picture_takes_only_get_and_head(client, library):
+    url = reverse("imbalances:exercise_image", kwargs={"slug": "chin-nod"})
+    assert client.post(url).status_code == 405
+    assert client.post(library["nod"].get_absolute_url()).status_code == 405
+
+
+def test_a_retired_exercise_still_answers_marked_retired(client, library):
+    response = client.get(library["retired"].get_absolute_url())
+    assert response.status_code == 200
+    assert 'id="retired"' in response.content.decode()
+    assert 'id="retired"' not in client.get(library["nod"].get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize("count", [1, 15])
+def test_an_exercise_page_query_count_does_not_grow_with_its_links(client, django_assert_num_queries, count):
+    exercise = ExerciseFactory(
+        phase="integrate",
+        muscles=[MuscleFactory() for _ in range(count)],
+        patterns=[PatternFactory() for _ in range(count)],
+        sources=[SourceFactory() for _ in range(count)],
+    )
+    with django_assert_num_queries(4):
+        assert client.get(exercise.get_absolute_url()).status_code == 200
+
+
+def test_a_muscle_page_lists_its_active_exercises_by_phase(client, library):
+    response = client.get(reverse("imbalances:muscle", kwargs={"slug": "sternocleidomastoid"}))
+    assert [
+        (phase.value, [exercise.slug for exercise in listed])
+        for phase, listed in response.context["exercise_phases"]
+    ] == [("inhibit", ["neck-release"]), ("activate", ["chin-nod"])]
+    html = response.content.decode()
+    assert 'id="exercises-inhibit"' in html and 'id="exercises-lengthen"' not in html
+    assert '<a href="/catalogue/exercises/chin-nod/">Chin nod</a>' in html
+    assert "old-nod" not in html
+    other = client.get(reverse("imbalances:muscle", kwargs={"slug": "multifidus"}))
+    assert 'id="no-exercises"' in other.content.decode()
+
+
+@pytest.mark.parametrize("count", [1, 15])
+def test_a_muscle_page_query_count_is_pinned_with_its_exercises(client, django_assert_num_queries, count):
+    muscle = MuscleFactory()
+    for index in range(count):
+        ExerciseFactory(phase=["inhibit", "lengthen", "activate", "integrate"][index % 4], muscles=[muscle])
+        PatternMuscleFactory(muscle=muscle)
+    with django_assert_num_queries(3):
+        response = client.get(muscle.get_absolute_url())
+    assert sum(len(listed) for _, listed in response.context["exercise_phases"]) == count
+
+
+def test_the_catalogue_and_its_sources_lead_to_the_exercises(client, library):
+    index = client.get(reverse("imbalances:index")).content.decode()
+    assert 'href="/catalogue/exercises/"' in index
+    sources = client.get(reverse("imbalances:sources")).content.decode()
+    cited = sources[sources.index('id="exercises-citing-page-frank-lardner-2010"') :]
+    assert '<a href="/catalogue/exercises/chin-nod/">Chin nod</a>' in cited[: cited.index("</p>")]

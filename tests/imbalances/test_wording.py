@@ -1,5 +1,5 @@
 """No page or PDF that a client or trainer reads carries our internal words ("seed", "draft
-catalogue", "TODO", "lorem"), whatever the catalogue holds: here the seed's table and both packs."""
+catalogue", "TODO", "lorem"), whatever the catalogue holds: here the seed's table and every pack."""
 
 import re
 from datetime import date
@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from imbalances.models import Muscle, Pattern
-from imbalances.services import shipped_packs_import
+from imbalances.models import Exercise, Muscle, Pattern
+from imbalances.services import SHIPPED_PACKS, shipped_packs_import
 from tests import factories
 from tests.reports.conftest import read_pdf
 
@@ -24,7 +24,7 @@ def internal_words(text: str) -> list[str]:
 
 @pytest.fixture
 def catalogue():
-    assert len(shipped_packs_import()) == 2
+    assert len(shipped_packs_import()) == len(SHIPPED_PACKS)
 
 
 @pytest.mark.parametrize(
@@ -47,11 +47,14 @@ def test_no_public_catalogue_page_says_an_internal_word(client, catalogue):
         reverse("imbalances:index"),
         reverse("imbalances:index") + "?kind=movement",
         reverse("imbalances:sources"),
+        reverse("imbalances:measures"),
+        reverse("imbalances:exercises"),
         *(pattern.get_absolute_url() for pattern in Pattern.objects.order_by("slug")),
         *(muscle.get_absolute_url() for muscle in Muscle.objects.order_by("slug")),
+        *(exercise.get_absolute_url() for exercise in Exercise.objects.order_by("slug")),
     ]
-    # Every page of the seed's table and of both packs.
-    assert len(urls) > 3 + 37 + 50
+    # Every page of the seed's table and of the packs.
+    assert len(urls) > 5 + 37 + 50 + 80
     found = {}
     for url in urls:
         response = client.get(url)
@@ -59,6 +62,12 @@ def test_no_public_catalogue_page_says_an_internal_word(client, catalogue):
         if words := internal_words(response.content.decode()):
             found[url] = words
     assert found == {}
+    # The measures page read holds the packs' measures, with how to take each.
+    measures = client.get(reverse("imbalances:measures")).content.decode()
+    assert "Craniovertebral angle" in measures and "plumb line" in measures
+    # And the exercise pages hold the exercise pack's words.
+    exercises = client.get(reverse("imbalances:exercises")).content.decode()
+    assert "Calf foam roll" in exercises and "Wall slide" in exercises
 
 
 def test_no_trainer_catalogue_view_says_an_internal_word(client, trainer, client_record, catalogue):
