@@ -9,12 +9,13 @@ and slotted dataclasses took twice as long to unpickle as the queries they save.
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.cache import caches
 from django.db.models import QuerySet
 
 from assessments.models import Side
-from imbalances.models import Laterality, Pattern, PatternMuscle, RelativeSide, Role
+from imbalances.models import Better, Laterality, Measure, Pattern, PatternMuscle, RelativeSide, Role
 
 ROLE_LABELS = dict(Role.choices)
 
@@ -80,6 +81,23 @@ class FormPattern:
         return self.laterality == Laterality.ONE_OR_BOTH
 
 
+@dataclass(frozen=True)
+class FormMeasure:
+    pk: int
+    slug: str
+    name: str
+    unit: str
+    better: str
+    min_value: Decimal | None
+    max_value: Decimal | None
+    per_side: bool
+    is_active: bool
+
+    @property
+    def is_test(self) -> bool:
+        return self.better == Better.PASS
+
+
 PATTERN_COLUMNS = (
     "pk", "name", "slug", "laterality", "is_active", "region_id", "region__name", "region__slug",
     "observation_id", "observation__name", "observation__slug", "observation__kind",
@@ -103,6 +121,20 @@ def form_patterns(*, version: str, keep_pattern_ids: set[int] = frozenset()) -> 
     """
     built = caches["catalogue"].get_or_set(f"form-patterns:{version}", _read_patterns)
     return [pattern for pattern in built if pattern.is_active or pattern.pk in keep_pattern_ids]
+
+
+def form_measures(*, version: str, keep_measure_ids: set[int] = frozenset()) -> list[FormMeasure]:
+    """Active measures, plus retired ones an existing assessment still holds, in catalogue order;
+    read once per catalogue `version` like the patterns."""
+    built = caches["catalogue"].get_or_set(f"form-measures:{version}", _read_measures)
+    return [measure for measure in built if measure.is_active or measure.pk in keep_measure_ids]
+
+
+def _read_measures() -> list[FormMeasure]:
+    columns = ("pk", "slug", "name", "unit", "better", "min_value", "max_value", "per_side", "is_active")
+    return [
+        FormMeasure(*row) for row in Measure.objects.order_by("display_order", "name").values_list(*columns)
+    ]
 
 
 def _read_patterns() -> list[FormPattern]:

@@ -1,18 +1,20 @@
 """Demo assessments: a few months of sessions per demo client, showing progress. Idempotent."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
 from assessments.catalogue import expected_muscle_side
 from assessments.models import Assessment
 from assessments.services import (
+    MeasureValueData,
     MuscleFindingData,
     PatternFindingData,
     assessment_save,
 )
 from clients.models import Client
-from imbalances.models import Pattern
+from imbalances.models import Measure, Pattern
 
 DEMO_TRAINERS = ("trainer", "trainer2")
 SESSIONS = 6
@@ -54,6 +56,32 @@ PRIVATE_NOTES = [
 ]
 
 
+# Measures that a working corrective programme moves: (first value, change per session) by slug,
+# the right side one step behind the left. A test fails until the session given, then passes.
+MEASURE_TRENDS = {
+    "craniovertebral-angle": (Decimal("44"), Decimal("1.5")),
+    "knee-to-wall": (Decimal("7.5"), Decimal("0.8")),
+    "shoulder-flexion": (Decimal("150"), Decimal("5")),
+    "ear-shoulder-offset": (Decimal("6"), Decimal("-0.8")),
+}
+TEST_PASSED_FROM = {"thomas-test": 3}
+
+
+def _measure_values(measures: list[Measure], session: int) -> list[MeasureValueData]:
+    values = []
+    for measure in measures:
+        for lag, side in enumerate(["left", "right"] if measure.per_side else [""]):
+            if measure.slug in TEST_PASSED_FROM:
+                value = Decimal(1 if session >= TEST_PASSED_FROM[measure.slug] + lag else 0)
+            elif measure.slug in MEASURE_TRENDS:
+                first, step = MEASURE_TRENDS[measure.slug]
+                value = first + step * max(session - lag, 0)
+            else:
+                continue
+            values.append(MeasureValueData(measure_id=measure.pk, side=side, value=value))
+    return values
+
+
 def load_assessments() -> int:
     """Give every active demo client without assessments their sessions. Returns how many were added."""
     patterns = {
@@ -66,15 +94,16 @@ def load_assessments() -> int:
         .select_related("trainer")
         .order_by("trainer__username", "pk")
     )
+    measures = list(Measure.objects.filter(is_active=True, slug__in=[*MEASURE_TRENDS, *TEST_PASSED_FROM]))
     added = 0
     for index, client in enumerate(clients):
         if Assessment.objects.filter(client=client).exists():
             continue
-        added += _load_client(client, PLANS[index % len(PLANS)], patterns)
+        added += _load_client(client, PLANS[index % len(PLANS)], patterns, measures)
     return added
 
 
-def _load_client(client: Client, plan: dict, patterns: dict[str, Pattern]) -> int:
+def _load_client(client: Client, plan: dict, patterns: dict[str, Pattern], measures: list[Measure]) -> int:
     today = timezone.localdate()
     first = today - timedelta(days=7 + DAYS_BETWEEN * (SESSIONS - 1))
     for session in range(SESSIONS):
@@ -108,6 +137,7 @@ def _load_client(client: Client, plan: dict, patterns: dict[str, Pattern]) -> in
             },
             pattern_findings=pattern_findings,
             muscle_findings=muscle_findings,
+            measure_values=_measure_values(measures, session),
             expected_version=None,
             by=client.trainer,
             finalise=session < SESSIONS - 1,

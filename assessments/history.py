@@ -3,7 +3,8 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from assessments.models import Assessment, MuscleFinding, PatternFinding, Severity
+from assessments.models import Assessment, MeasureValue, MuscleFinding, PatternFinding, Severity
+from imbalances.models import show_measure
 
 HEADER_LABELS = {
     "session_date": "session date",
@@ -23,7 +24,7 @@ class HistoryEntry:
 
 
 def assessment_history(assessment: Assessment) -> list[HistoryEntry]:
-    """Newest first. Three queries, whatever the length of the history."""
+    """Newest first. Four queries, whatever the length of the history."""
     header = list(
         Assessment.history.filter(id=assessment.pk)
         .select_related("history_user")
@@ -37,6 +38,11 @@ def assessment_history(assessment: Assessment) -> list[HistoryEntry]:
     muscles = list(
         MuscleFinding.history.filter(assessment_id=assessment.pk)
         .select_related("history_user", "muscle", "pattern")
+        .order_by("history_date", "history_id")
+    )
+    measures = list(
+        MeasureValue.history.filter(assessment_id=assessment.pk)
+        .select_related("history_user", "measure")
         .order_by("history_date", "history_id")
     )
     entries: dict[tuple, HistoryEntry] = {}
@@ -71,6 +77,11 @@ def assessment_history(assessment: Assessment) -> list[HistoryEntry]:
     previous = {}
     for record in muscles:
         entry_for(record).changes.extend(_muscle_change(record, previous.get(record.id)))
+        previous[record.id] = record
+
+    previous = {}
+    for record in measures:
+        entry_for(record).changes.extend(_measure_change(record, previous.get(record.id)))
         previous[record.id] = record
 
     return sorted(entries.values(), key=lambda e: e.when, reverse=True)
@@ -126,4 +137,22 @@ def _muscle_change(record, before) -> list[str]:
         return [f"Removed {_muscle_name(record)}"]
     if before is not None and before.role != record.role:
         return [f"{_muscle_name(record)}: {before.role} → {record.role}"]
+    return []
+
+
+def _measure_text(record, value) -> str:
+    measure = record.measure
+    side = f" ({record.side})" if record.side else ""
+    return f"{measure.name}{side}: {show_measure(value, unit=measure.unit, is_test=measure.is_test)}"
+
+
+def _measure_change(record, before) -> list[str]:
+    if record.history_type == "+":
+        return [f"Measured {_measure_text(record, record.value)}"]
+    if record.history_type == "-":
+        side = f" ({record.side})" if record.side else ""
+        return [f"Removed the measure {record.measure.name}{side}"]
+    if before is not None and before.value != record.value:
+        old = show_measure(before.value, unit=record.measure.unit, is_test=record.measure.is_test)
+        return [f"{_measure_text(record, record.value)} (was {old})"]
     return []

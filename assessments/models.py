@@ -7,7 +7,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from clients.models import Client
-from imbalances.models import Muscle, Pattern, Role
+from imbalances.models import Measure, Muscle, Pattern, Role
 
 # A session's notes: room for a page of text, never an unbounded post.
 NOTES_MAX_LENGTH = 4000
@@ -184,3 +184,30 @@ class MuscleFinding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.muscle} ({self.side}): {self.get_role_display()}"
+
+
+class MeasureValue(models.Model):
+    """A measure taken at a session: one row per side for a measure taken on each side. A test
+    is 1 (passed) or 0 (failed). A measure not taken has no row."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="measure_values")
+    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="values")
+    side = models.CharField(max_length=5, blank=True, choices=[(Side.LEFT, "left"), (Side.RIGHT, "right")])
+    value = models.DecimalField(max_digits=6, decimal_places=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["measure__display_order", "measure__name", "side"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "measure", "side"], name="measurevalue_unique_per_side"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(side__in=["", Side.LEFT, Side.RIGHT]), name="measurevalue_side_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        side = f" ({self.side})" if self.side else ""
+        return f"{self.measure.name}{side}: {self.value}"

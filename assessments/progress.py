@@ -3,7 +3,7 @@ page, the portal and the PDFs.
 
 Plain data (no request, no HTML) read as plain rows, not model instances: a client
 with dozens of sessions has hundreds of findings, and only a few columns of each are
-shown. Five queries at most, whatever the number of sessions or findings.
+shown. Six queries at most, whatever the number of sessions or findings.
 
 One report covers at most MAX_SESSIONS sessions, the latest of its period, so that no page
 or PDF grows with a client's whole history; it says how many earlier ones it leaves out.
@@ -12,31 +12,36 @@ or PDF grows with a client's whole history; it says how many earlier ones it lea
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 
 from django.db.models import Count, Min, QuerySet, Window
 
-from assessments.models import Assessment, MuscleFinding, PatternFinding, Severity
+from assessments.models import Assessment, MeasureValue, MuscleFinding, PatternFinding, Severity
 from clients.models import Client
-from imbalances.models import Muscle, Pattern, Role
+from imbalances.models import Better, Muscle, Pattern, Role, show_measure
 
 # The most sessions one progress report shows: a year of weekly sessions. The latest ones
 # of the period are shown; a period that ends earlier shows the ones before them.
 MAX_SESSIONS = 52
 # The columns of an assessment that a session reads, in the order `_sessions` unpacks them.
 SESSION_COLUMNS = ("pk", "session_date", "status", "pain_score", "notes")
+# The columns of a measure that progress reads, in MeasureRef's order.
+MEASURE_COLUMNS = ("pk", "slug", "name", "unit", "better", "display_order")
 
 
 class Change(StrEnum):
     """The one rule for better and worse: a lower number (severity, pain, a muscle
-    found or not) is better."""
+    found or not) is better, unless the measure says that higher is."""
 
     BETTER = "better"
     WORSE = "worse"
     SAME = "same"
 
     @classmethod
-    def between(cls, before: int, after: int) -> "Change":
+    def between(cls, before, after, *, higher_is_better: bool = False) -> "Change":
+        if higher_is_better:
+            before, after = -before, -after
         if after < before:
             return cls.BETTER
         if after > before:
@@ -76,6 +81,44 @@ class MuscleRef:
 
 
 @dataclass(frozen=True)
+class MeasureRef:
+    pk: int
+    slug: str
+    name: str
+    unit: str
+    better: str
+    display_order: int
+
+    @property
+    def is_test(self) -> bool:
+        return self.better == Better.PASS
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.better != Better.LOWER
+
+    def show(self, value: Decimal) -> str:
+        return show_measure(value, unit=self.unit, is_test=self.is_test)
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.display_order, self.name)
+
+
+@dataclass(frozen=True)
+class MeasureRow:
+    """A measure as taken at one session."""
+
+    measure: MeasureRef
+    side: str
+    value: Decimal
+
+    @property
+    def label(self) -> str:
+        return self.measure.show(self.value)
+
+
+@dataclass(frozen=True)
 class PatternFindingRow:
     pattern: PatternRef
     side: str
@@ -106,6 +149,7 @@ class Session:
     notes: str
     pattern_findings: list[PatternFindingRow]
     muscle_findings: list[MuscleFindingRow]
+    measures: list[MeasureRow]
 
 
 @dataclass(frozen=True)
@@ -131,6 +175,7 @@ class Series:
     """Values over the sessions, oldest first, compared by `Change.between`."""
 
     points: list[Point]
+    higher_is_better = False
 
     @property
     def first(self) -> int:
@@ -147,11 +192,13 @@ class Series:
     @property
     def change(self) -> Change:
         """From the first session of the period to the latest."""
-        return Change.between(self.first, self.latest)
+        return Change.between(self.first, self.latest, higher_is_better=self.higher_is_better)
 
     @property
     def change_since_previous(self) -> Change | None:
-        return None if self.previous is None else Change.between(self.previous, self.latest)
+        if self.previous is None:
+            return None
+        return Change.between(self.previous, self.latest, higher_is_better=self.higher_is_better)
 
     @property
     def since_previous(self) -> str:
@@ -210,6 +257,35 @@ class MuscleProgress(Series):
         return self.points[-1].label
 
 
+@dataclass(frozen=True, kw_only=True)
+class MeasureProgress(Series):
+    """A measure on one side, over the sessions that took it."""
+
+    measure: MeasureRef
+    side: str
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.measure.higher_is_better
+
+    @property
+    def since_previous(self) -> str:
+        # A value is not a finding that comes and goes: a failed test is not "resolved".
+        return ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.measure.name} ({self.side})" if self.side else self.measure.name
+
+    @property
+    def first_label(self) -> str:
+        return self.measure.show(self.first)
+
+    @property
+    def latest_label(self) -> str:
+        return self.measure.show(self.latest)
+
+
 @dataclass(frozen=True)
 class ClientProgress:
     """The latest sessions of the period (at most MAX_SESSIONS), oldest first, and what changed
@@ -222,6 +298,7 @@ class ClientProgress:
     sessions: list[Session]
     patterns: list[PatternProgress]
     muscles: list[MuscleProgress]
+    measures: list[MeasureProgress]
     pain: Series | None
     sessions_in_period: int
     earliest_in_period: date | None
@@ -252,7 +329,7 @@ def client_progress(
     end: date | None = None,
 ) -> ClientProgress:
     """The client's latest MAX_SESSIONS sessions in [start, end], oldest first, and what
-    changed over them. Five queries at most, however many sessions the period holds.
+    changed over them. Six queries at most, however many sessions the period holds.
 
     Drafts count only when `include_drafts`: trainers may preview them, clients never do.
     The caller has already checked that the viewer may see this client.
@@ -280,6 +357,7 @@ def client_progress(
         sessions=sessions,
         patterns=_patterns(sessions),
         muscles=_muscles(sessions),
+        measures=_measures(sessions),
         pain=Series(points=pain) if pain else None,
         sessions_in_period=in_period,
         earliest_in_period=earliest,
@@ -287,14 +365,15 @@ def client_progress(
 
 
 def read_sessions(assessments: QuerySet[Assessment]) -> list[Session]:
-    """`assessments` as sessions with their findings, oldest first. Five queries at most."""
+    """`assessments` as sessions with their findings, oldest first. Six queries at most."""
     return _sessions(
         list(assessments.order_by("session_date", "created_at", "pk").values_list(*SESSION_COLUMNS))
     )
 
 
 def _sessions(rows: list[tuple]) -> list[Session]:
-    """Sessions from rows of SESSION_COLUMNS, in their order, with their findings: four queries at most."""
+    """Sessions from rows of SESSION_COLUMNS, in their order, with their findings and measures:
+    five queries at most."""
     ids = [row[0] for row in rows]
     if not ids:
         return []
@@ -309,6 +388,12 @@ def _sessions(rows: list[tuple]) -> list[Session]:
         .order_by()
         .values_list("assessment_id", "muscle_id", "role", "side", "note")
     )
+    # Joined: a session takes a few measures, so repeating their names costs less than a query.
+    measure_values = list(
+        MeasureValue.objects.filter(assessment_id__in=ids)
+        .order_by()
+        .values_list("assessment_id", "side", "value", *(f"measure__{name}" for name in MEASURE_COLUMNS))
+    )
     patterns = _pattern_refs({row[1] for row in pattern_findings})
     muscles = _muscle_refs({row[1] for row in muscle_findings})
     found_patterns: dict[int, list[PatternFindingRow]] = defaultdict(list)
@@ -317,6 +402,11 @@ def _sessions(rows: list[tuple]) -> list[Session]:
     found_muscles: dict[int, list[MuscleFindingRow]] = defaultdict(list)
     for assessment_id, muscle_id, role, side, note in muscle_findings:
         found_muscles[assessment_id].append(MuscleFindingRow(muscles[muscle_id], role, side, note))
+    measures: dict[int, MeasureRef] = {}
+    taken: dict[int, list[MeasureRow]] = defaultdict(list)
+    for assessment_id, side, value, *ref in measure_values:
+        measure = measures.setdefault(ref[0], MeasureRef(*ref))
+        taken[assessment_id].append(MeasureRow(measure, side, value))
     return [
         Session(
             assessment_id=pk,
@@ -326,6 +416,7 @@ def _sessions(rows: list[tuple]) -> list[Session]:
             notes=notes,
             pattern_findings=sorted(found_patterns[pk], key=lambda row: (row.pattern.sort_key, row.side)),
             muscle_findings=sorted(found_muscles[pk], key=lambda row: (row.muscle.sort_key, row.side)),
+            measures=sorted(taken[pk], key=lambda row: (row.measure.sort_key, row.side)),
         )
         for pk, day, status, pain_score, notes in rows
     ]
@@ -395,6 +486,17 @@ def _muscles(sessions: list[Session]) -> list[MuscleProgress]:
     ]
     # Both sides of a muscle next to each other ("both", "left", "right").
     return sorted(series, key=lambda item: (item.muscle.sort_key, item.side))
+
+
+def _measures(sessions: list[Session]) -> list[MeasureProgress]:
+    points: dict[tuple[MeasureRef, str], list[Point]] = defaultdict(list)
+    for session in sessions:
+        for row in session.measures:
+            points[(row.measure, row.side)].append(Point(session.session_date, session.is_draft, row.value))
+    series = [
+        MeasureProgress(measure=measure, side=side, points=taken) for (measure, side), taken in points.items()
+    ]
+    return sorted(series, key=lambda item: (item.measure.sort_key, item.side))
 
 
 def _muscle_point(session: Session, roles: set[str]) -> MusclePoint:

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from uuid import UUID
 
 from django.db import IntegrityError, connection, transaction
@@ -11,7 +12,7 @@ from django.db.models import F, Model
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from assessments.models import Assessment, MuscleFinding, PatternFinding
+from assessments.models import Assessment, MeasureValue, MuscleFinding, PatternFinding
 from assessments.signals import assessment_finalised
 
 
@@ -60,6 +61,17 @@ class MuscleFindingData:
         return (self.pattern_id, self.muscle_id, self.side)
 
 
+@dataclass(frozen=True)
+class MeasureValueData:
+    measure_id: int
+    value: Decimal
+    side: str = ""
+
+    @property
+    def key(self) -> tuple:
+        return (self.measure_id, self.side)
+
+
 HEADER_FIELDS = ("session_date", "notes", "private_notes", "pain_score")
 
 
@@ -71,13 +83,16 @@ def assessment_save(
     muscle_findings: list[MuscleFindingData],
     expected_version: int | None,
     by,
+    measure_values: list[MeasureValueData] | None = None,
     read_findings: tuple[list[PatternFinding], list[MuscleFinding]] | None = None,
+    read_measures: list[MeasureValue] | None = None,
     submission_token: UUID | None = None,
     finalise: bool = False,
 ) -> Assessment:
     """Create or update an assessment with exactly these findings, all or nothing.
 
-    `header` holds the HEADER_FIELDS. For an existing assessment,
+    `header` holds the HEADER_FIELDS. `measure_values`, when given, become exactly the
+    assessment's measures; None leaves them as they are. For an existing assessment,
     raises ConflictError when its version is no longer `expected_version`, and
     LockedError when it is final. The query count does not grow with the findings.
     With `finalise`, the assessment is also finalised in the same transaction: saved and
@@ -91,8 +106,8 @@ def assessment_save(
     A new assessment stores its form's `submission_token`; when `by` already created one
     for this client with that token, nothing is written and AlreadySubmittedError names it.
 
-    `read_findings` are the assessment's rows as the caller read them earlier in this
-    request, to save reading them again. That is safe because every change of findings
+    `read_findings` and `read_measures` are the assessment's rows as the caller read them earlier
+    in this request, to save reading them again. That is safe because every change of findings
     claims a new version: the person editing saw `expected_version` before this request
     began, so if the claim succeeds nothing has changed since those rows were read.
     """
@@ -114,7 +129,7 @@ def assessment_save(
             except (ConflictError, LockedError) as refused:
                 if isinstance(refused, LockedError) and not finalise:
                     raise
-                if not _holds(assessment.pk, header, pattern_findings, muscle_findings):
+                if not _holds(assessment.pk, header, pattern_findings, muscle_findings, measure_values):
                     raise
                 assessment.refresh_from_db()
                 if finalise and not assessment.is_final:
@@ -158,6 +173,20 @@ def assessment_save(
             by=by,
             now=now,
         )
+        if measure_values is not None:
+            _sync(
+                MeasureValue,
+                assessment=assessment,
+                existing_rows=read_measures,
+                wanted={v.key: v for v in measure_values},
+                key=lambda row: (row.measure_id, row.side),
+                fields=("value",),
+                build=lambda v: MeasureValue(
+                    assessment=assessment, measure_id=v.measure_id, side=v.side, value=v.value
+                ),
+                by=by,
+                now=now,
+            )
         if finalise:
             assessment_finalise(assessment=assessment, by=by)
     return assessment
@@ -237,8 +266,9 @@ def _holds(
     header: dict,
     pattern_findings: list[PatternFindingData],
     muscle_findings: list[MuscleFindingData],
+    measure_values: list[MeasureValueData] | None = None,
 ) -> bool:
-    """Whether the stored assessment already equals what a save would make it (three queries)."""
+    """Whether the stored assessment already equals what a save would make it (four queries at most)."""
     stored = Assessment.objects.filter(pk=assessment_id).values(*HEADER_FIELDS).first()
     if stored is None or any(stored[name] != value for name, value in header.items() if name in stored):
         return False
@@ -257,7 +287,14 @@ def _holds(
         )
     )
     wanted_muscles = {f.key: f for f in muscle_findings}.values()
-    return muscles == {(f.pattern_id, f.muscle_id, f.side, f.role, f.note) for f in wanted_muscles}
+    if muscles != {(f.pattern_id, f.muscle_id, f.side, f.role, f.note) for f in wanted_muscles}:
+        return False
+    if measure_values is None:
+        return True
+    measures = set(
+        MeasureValue.objects.filter(assessment_id=assessment_id).values_list("measure_id", "side", "value")
+    )
+    return measures == {(v.measure_id, v.side, v.value) for v in {v.key: v for v in measure_values}.values()}
 
 
 def _current_version(assessment: Assessment) -> int:

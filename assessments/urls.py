@@ -6,6 +6,7 @@ app_name = "assessments"
 
 urlpatterns = [
     path("new/<int:client_pk>/", form.create, name="create"),
+    path("new/<int:client_pk>/from-last/", actions.start_from_last, name="start_from_last"),
     path("<int:pk>/", actions.detail, name="detail"),
     path("<int:pk>/edit/", form.update, name="update"),
     path("<int:pk>/finalise/", actions.finalise, name="finalise"),

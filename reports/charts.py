@@ -4,10 +4,11 @@ Our own SVG renders faster in WeasyPrint than pygal or matplotlib output, needs 
 script (CSP) and looks the same in the browser and the PDF.
 """
 
+import math
 from dataclasses import dataclass
 
 from assessments.models import Severity
-from assessments.progress import PatternProgress, Point, Series
+from assessments.progress import MeasureProgress, PatternProgress, Point, Series
 
 WIDTH = 320
 HEIGHT = 120
@@ -82,19 +83,55 @@ def pain_chart(pain: Series) -> Chart:
     )
 
 
+def measure_chart(item: MeasureProgress) -> Chart:
+    measure = item.measure
+    first, latest = item.points[0], item.points[-1]
+    summary = (
+        f"{item.label} over {_sessions(len(item.points))}, from {item.first_label} on {_day(first)} "
+        f"to {item.latest_label} on {_day(latest)} ({item.change})."
+    )
+    if measure.is_test:
+        levels = [(0, "failed"), (1, "passed")]
+    else:
+        # The axis spans the values taken, not the measure's whole range, so that a change shows.
+        values = [point.value for point in item.points]
+        low, high = math.floor(min(values)), math.ceil(max(values))
+        if low == high:
+            low, high = low - 1, high + 1
+        levels = [(low, measure.show(low)), (high, measure.show(high))]
+    key = f"measure-{measure.slug}-{item.side or 'x'}"
+    return _chart(
+        item,
+        key=key,
+        name=item.label,
+        summary=summary,
+        value_name=measure.name,
+        levels=levels,
+        show=measure.show,
+    )
+
+
 def _chart(
-    series: Series, *, key: str, name: str, summary: str, value_name: str, levels: list[tuple[int, str]]
+    series: Series,
+    *,
+    key: str,
+    name: str,
+    summary: str,
+    value_name: str,
+    levels: list[tuple[int, str]],
+    show=str,
 ) -> Chart:
     """Place each point along a time axis: sessions two days apart sit close, two months
-    apart far. Sessions on one day are spread evenly; a single one sits in the middle."""
+    apart far. Sessions on one day are spread evenly; a single one sits in the middle.
+    The value axis runs from the lowest level to the highest; `show` names a value no level names."""
     points = series.points
     labels = dict(levels)
-    top_value = max(labels)
+    bottom_value, top_value = min(labels), max(labels)
     plot_width = WIDTH - LEFT - RIGHT
     plot_height = HEIGHT - TOP - BOTTOM
 
-    def y(value: int) -> float:
-        return round(TOP + plot_height * (1 - value / top_value), 1)
+    def y(value) -> float:
+        return round(TOP + plot_height * (1 - float(value - bottom_value) / (top_value - bottom_value)), 1)
 
     first, last = points[0].session_date, points[-1].session_date
     span = (last - first).days
@@ -106,7 +143,7 @@ def _chart(
             x = LEFT + plot_width * index / (len(points) - 1)
         else:
             x = LEFT + plot_width / 2
-        value_label = labels.get(point.value, str(point.value))
+        value_label = labels.get(point.value) or show(point.value)
         dots.append(ChartDot(round(x, 1), y(point.value), point.is_draft, _day(point), value_label))
     label_y = HEIGHT - 6
     if span:

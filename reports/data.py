@@ -15,6 +15,7 @@ from django.utils import timezone
 from assessments.models import Assessment
 from assessments.progress import (
     ClientProgress,
+    MeasureProgress,
     MuscleRef,
     PatternProgress,
     PatternRef,
@@ -24,7 +25,7 @@ from assessments.progress import (
 )
 from clients.models import Client
 from imbalances.links import slug_url_maker
-from reports.charts import Chart, pain_chart, severity_chart
+from reports.charts import Chart, measure_chart, pain_chart, severity_chart
 from reports.models import ReportKind
 
 
@@ -67,6 +68,7 @@ class ProgressReport:
     header: ReportHeader
     progress: ClientProgress
     pattern_charts: list[tuple[PatternProgress, Chart]]
+    measure_charts: list[tuple[MeasureProgress, Chart]]
     pain_chart: Chart | None
     appendix: Appendix
 
@@ -106,7 +108,7 @@ def _header(*, kind: str, client: Client, includes_drafts: bool, subject: str) -
 
 
 def build_summary(assessment_id: int) -> SummaryReport:
-    """The session summary of one assessment, draft or not. Six queries at most;
+    """The session summary of one assessment, draft or not. Seven queries at most;
     raises Client.DoesNotExist when the assessment is gone.
 
     The caller has already checked that the viewer may see this assessment.
@@ -135,7 +137,7 @@ def build_progress(
     """A client's progress over their finalised assessments (and drafts when asked), oldest first:
     the latest `assessments.progress.MAX_SESSIONS` of the period, and how many earlier ones it leaves out.
 
-    Six queries at most however many sessions; the caller has already checked access to the client.
+    Seven queries at most however many sessions; the caller has already checked access to the client.
     """
     client = Client.objects.select_related("trainer").get(pk=client_id)
     progress = client_progress(client, start=start, end=end, include_drafts=include_drafts)
@@ -148,6 +150,7 @@ def build_progress(
         ),
         progress=progress,
         pattern_charts=[(item, severity_chart(item)) for item in progress.patterns],
+        measure_charts=[(item, measure_chart(item)) for item in progress.measures],
         pain_chart=pain_chart(progress.pain) if progress.pain else None,
         appendix=_appendix(
             [item.pattern for item in progress.patterns], [item.muscle for item in progress.muscles]

@@ -145,6 +145,8 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
         ReportRequest(kind=ReportKind.SUMMARY, object_id=assessment.pk),
         pdf_url=reverse("reports:summary_pdf", kwargs={"pk": assessment.pk}),
         is_trainer_view=True,
+        # A draft's summary is where the trainer finalises it, having seen what the client will.
+        finalise_version=None if assessment.is_final else assessment.version,
     )
 
 

@@ -6,6 +6,9 @@ the same report was rendered before.
 """
 
 import json
+import logging
+import os
+import shutil
 import zipfile
 from collections.abc import Iterator
 from datetime import date
@@ -19,12 +22,14 @@ from django.db.models import Model, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
-from assessments.models import Assessment, MuscleFinding, PatternFinding
-from clients.models import Client
+from assessments.models import Assessment, MeasureValue, MuscleFinding, PatternFinding
+from clients.models import Client, MedicalClearance, details_field
 from reports.data import build_progress, build_summary
 from reports.pdf import pdf_filename, render_pdf
 from reports.services import rendered_report_find, report_key
 from security.models import AuditEvent
+
+logger = logging.getLogger(__name__)
 
 EXPORT_FORMAT = "trainer-studio-client-export"
 EXPORT_VERSION = 1
@@ -64,11 +69,47 @@ def _screenings(client: Client) -> list[dict[str, Any]]:
             "created_at": screening.created_at,
             "needs_clearance": screening.needs_clearance,
             "answers": [
-                {"question": text, "answer": getattr(screening, field)}
+                {
+                    "question": text,
+                    "answer": getattr(screening, field),
+                    "details": getattr(screening, details_field(field)),
+                }
                 for field, text in screening.QUESTIONS.items()
             ],
+            "notes": screening.notes,
+            "confirmed_name": screening.confirmed_name,
+            "confirmed_on": screening.confirmed_on,
+            "clearance": _clearance(screening.clearance) if screening.is_cleared else None,
         }
-        for screening in client.screenings.select_related("recorded_by")
+        for screening in client.screenings.select_related("recorded_by", "clearance__recorded_by")
+    ]
+
+
+def _clearance(clearance: MedicalClearance) -> dict[str, Any]:
+    return {
+        "cleared_on": clearance.cleared_on,
+        "cleared_by": clearance.cleared_by,
+        "recorded_by": _who(clearance.recorded_by),
+        "created_at": clearance.created_at,
+        "letter": letter_export_name(clearance) if clearance.letter else None,
+    }
+
+
+def letter_export_name(clearance: MedicalClearance) -> str:
+    """Where the zip holds a clearance's letter."""
+    extension = os.path.splitext(clearance.letter)[1]
+    return f"letters/clearance-{clearance.cleared_on:%Y-%m-%d}-{clearance.pk}{extension}"
+
+
+def _assessment_overrides(client: Client) -> list[dict[str, Any]]:
+    return [
+        {
+            "at": override.created_at,
+            "by": _who(override.trainer),
+            "reason": override.reason,
+            "missing": override.missing,
+        }
+        for override in client.assessment_overrides.select_related("trainer").order_by("created_at")
     ]
 
 
@@ -100,6 +141,7 @@ def _assessments(client: Client) -> list[Assessment]:
         .prefetch_related(
             Prefetch("pattern_findings", PatternFinding.objects.select_related("pattern")),
             Prefetch("muscle_findings", MuscleFinding.objects.select_related("muscle", "pattern")),
+            Prefetch("measure_values", MeasureValue.objects.select_related("measure")),
         )
         .order_by("session_date", "created_at")
     )
@@ -120,6 +162,10 @@ def _assessment(assessment: Assessment) -> dict[str, Any]:
         "updated_at": assessment.updated_at,
         "pattern_findings": [_pattern_finding(f) for f in assessment.pattern_findings.all()],
         "muscle_findings": [_muscle_finding(f) for f in assessment.muscle_findings.all()],
+        "measures": [
+            {"measure": v.measure.slug, "measure_name": v.measure.name, "side": v.side, "value": v.value}
+            for v in assessment.measure_values.all()
+        ],
     }
 
 
@@ -141,6 +187,7 @@ def history_querysets(client_id: int, assessment_ids: set[int]) -> dict[str, Any
         "assessment": Assessment.history.filter(client_id=client_id),
         "pattern_finding": PatternFinding.history.filter(assessment_id__in=assessment_ids),
         "muscle_finding": MuscleFinding.history.filter(assessment_id__in=assessment_ids),
+        "measure_value": MeasureValue.history.filter(assessment_id__in=assessment_ids),
     }
 
 
@@ -299,6 +346,7 @@ def export_document(client: Client, assessments: list[Assessment] | None = None)
         "exported_at": timezone.now(),
         "client": _client(client),
         "screenings": _screenings(client),
+        "assessment_overrides": _assessment_overrides(client),
         "assessments": [_assessment(a) for a in assessments],
         "history": _history(client),
         "report_downloads": _report_downloads(client),
@@ -342,8 +390,8 @@ def export_filename(client: Client, on: date | None = None) -> str:
 
 
 def export_zip(client: Client, out: IO[bytes]) -> None:
-    """Writes the zip of data.json and reports/*.pdf into `out`, a PDF at a time, so memory
-    stays bounded however many sessions the client has."""
+    """Writes the zip of data.json, reports/*.pdf and the doctors' letters/ into `out`, a file at
+    a time, so memory stays bounded however many sessions the client has."""
     assessments = _assessments(client)
     document = export_document(client, assessments)
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -352,3 +400,13 @@ def export_zip(client: Client, out: IO[bytes]) -> None:
         )
         for name, pdf in export_pdfs(client, assessments):
             archive.writestr(f"reports/{name}", pdf)
+        for clearance in MedicalClearance.objects.filter(screening__client=client).exclude(letter=""):
+            try:
+                with (
+                    default_storage.open(clearance.letter, "rb") as letter,
+                    archive.open(letter_export_name(clearance), "w") as entry,
+                ):
+                    shutil.copyfileobj(letter, entry)
+            except OSError:
+                # The rest of the client's data is still theirs to have; the admin sees the gap.
+                logger.exception("The letter %s of clearance %s is missing", clearance.letter, clearance.pk)

@@ -6,11 +6,20 @@ from uuid import UUID
 
 from django.utils.datastructures import MultiValueDict
 
-from assessments.catalogue import FormLink, FormObservation, FormPattern, FormRegion, expected_muscle_side
+from assessments.catalogue import (
+    FormLink,
+    FormMeasure,
+    FormObservation,
+    FormPattern,
+    FormRegion,
+    expected_muscle_side,
+)
 from assessments.forms.blocks import PatternBlockForm
 from assessments.forms.header import AssessmentHeaderForm
-from assessments.models import Assessment, MuscleFinding, PatternFinding, Side
-from assessments.services import HEADER_FIELDS, MuscleFindingData, PatternFindingData
+from assessments.forms.measures import MeasuresForm
+from assessments.last_time import LastTime
+from assessments.models import Assessment, MeasureValue, MuscleFinding, PatternFinding, Side
+from assessments.services import HEADER_FIELDS, MeasureValueData, MuscleFindingData, PatternFindingData
 from imbalances.links import slug_url_maker
 from imbalances.models import Muscle, Pattern
 
@@ -30,7 +39,7 @@ class AssessmentForm:
 
     `patterns` come from `catalogue.form_patterns` at `catalogue_version`, under which the
     page keeps its blank blocks; `pattern_findings` and `muscle_findings` are the
-    assessment's current rows (empty for a new one).
+    assessment's current rows (empty for a new one), as are `measure_values` for `measures`.
     Muscle findings that no catalogue link explains any more are kept as they are.
     """
 
@@ -43,14 +52,22 @@ class AssessmentForm:
         catalogue_version: str,
         pattern_findings: list[PatternFinding],
         muscle_findings: list[MuscleFinding],
+        measures: list[FormMeasure] = (),
+        measure_values: list[MeasureValue] = (),
     ) -> None:
         # The rows this form was built on, as read (the save reuses them).
         self.saved_findings = (pattern_findings, muscle_findings)
+        self.saved_measures = list(measure_values)
         self.catalogue_version = catalogue_version
         self.header = AssessmentHeaderForm(
             data=data,
             instance=assessment,
             initial={"version": assessment.version} if assessment.pk else {},
+        )
+        self.measures = MeasuresForm(
+            data=data,
+            measures=list(measures),
+            values={(value.measure_id, value.side): value.value for value in measure_values},
         )
         # Blocks read the post with plain dict lookups (the last value of each name, as
         # QueryDict.get gives): over a thousand of them per post.
@@ -64,6 +81,8 @@ class AssessmentForm:
             by_pattern[finding.pattern_id].append(finding)
 
         self.kept_muscle_findings: list[MuscleFinding] = list(by_pattern.pop(None, []))
+        self.last_time: LastTime | None = None
+        self.found_before: list[PatternBlockForm] = []
         self.regions: list[RegionBlocks] = []
         self.blocks: list[PatternBlockForm] = []
         # One reverse() each for the whole page: 60 of them cost more than the page's queries.
@@ -128,7 +147,11 @@ class AssessmentForm:
 
     def is_valid(self) -> bool:
         # Validate every block, not just up to the first bad one, so all errors show.
-        results = [self.header.is_valid(), *(block.is_valid() for block in self.blocks)]
+        results = [
+            self.header.is_valid(),
+            self.measures.is_valid(),
+            *(block.is_valid() for block in self.blocks),
+        ]
         return all(results)
 
     @property
@@ -144,6 +167,31 @@ class AssessmentForm:
     def submission_token(self) -> UUID | None:
         """The new-assessment form's token; None on an edit form or a post without one."""
         return self.header.cleaned_data.get("submission_token")
+
+    def show_last_time(self, last: LastTime | None) -> None:
+        """Say by each pattern and muscle what the latest finalised session found, and show the
+        patterns it found first, so the trainer checks those before walking round the rest."""
+        self.last_time = last
+        if last is None:
+            return
+        for block in self.blocks:
+            block.last_time = last.pattern_text(block.pattern.pk)
+            block.last_muscles = {
+                link.pk: text
+                for link in block.links
+                if (text := last.muscle_text(block.pattern.pk, link.muscle_id))
+            }
+        self.found_before = [block for block in self.blocks if block.last_time]
+        groups = []
+        for group in self.regions:
+            group.blocks = [block for block in group.blocks if not block.last_time]
+            if group.blocks:
+                group.starts_observation = not groups or groups[-1].observation != group.observation
+                groups.append(group)
+        self.regions = groups
+
+    def measure_values(self) -> list[MeasureValueData]:
+        return self.measures.measure_values()
 
     def pattern_findings(self) -> list[PatternFindingData]:
         return [f for block in self.blocks if (f := block.pattern_finding()) is not None]
@@ -162,8 +210,10 @@ class AssessmentForm:
 
 
 def new_pattern_block(pattern: FormPattern) -> PatternBlockForm:
-    """The block of a pattern with nothing recorded yet, as a new assessment's form has it."""
+    """The block of a pattern the trainer has just marked: each expected muscle already ticked with
+    its expected role and side, so the trainer unticks what does not apply instead of ticking all."""
     initial, links, _ = _initial_for(pattern, None, [])
+    initial.update({f"m{link.pk}-confirmed": True for link in links})
     return PatternBlockForm(pattern=pattern, links=links, initial=initial)
 
 

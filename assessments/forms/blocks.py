@@ -73,6 +73,7 @@ class ShownMuscle:
     side: str
     role_errors: ErrorList | None
     side_errors: ErrorList | None
+    last_time: str
 
 
 class PatternBlockForm:
@@ -105,6 +106,9 @@ class PatternBlockForm:
         self.muscles_url = muscles_url
         self._errors: ErrorDict | None = None
         self.cleaned_data: dict = {}
+        # What the latest finalised session found ("moderate, left"), set by AssessmentForm.show_last_time.
+        self.last_time = ""
+        self.last_muscles: dict[int, str] = {}
 
     @cached_property
     def rows(self) -> list[MuscleRow]:
@@ -200,6 +204,7 @@ class PatternBlockForm:
                 side=_text(self.value(row.side)),
                 role_errors=errors.get(row.role),
                 side_errors=errors.get(row.side),
+                last_time=self.last_muscles.get(row.link.pk, ""),
             )
             for row in self.rows
         ]

@@ -1,5 +1,6 @@
-"""Reading one assessment, its history, and the finalise and reopen actions."""
+"""Reading one assessment, its history, and the finalise, reopen and start-from-last actions."""
 
+import uuid
 from collections import defaultdict
 
 from django.contrib import messages
@@ -8,15 +9,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from assessments.history import assessment_history
+from assessments.last_time import draft_from, last_time
 from assessments.models import Assessment
 from assessments.services import (
+    AlreadySubmittedError,
     ConflictError,
     LockedError,
     assessment_finalise,
     assessment_reopen,
 )
+from clients.models import Client
 from clients.roles import trainer_required
 from clients.services import DATABASE_UNAVAILABLE
+from clients.views.gate import assessment_gate_response
 from security.access import require_methods
 from security.audit import audit
 
@@ -111,3 +116,45 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
             "entries": assessment_history(assessment),
         },
     )
+
+
+def _own_client(request: HttpRequest, client_pk: int) -> Client:
+    return get_object_or_404(Client.objects.for_trainer(request.user), pk=client_pk)
+
+
+@trainer_required
+@require_methods("POST", lookup=_own_client)
+def start_from_last(request: HttpRequest, client_pk: int) -> HttpResponse:
+    """A new draft holding the latest finalised session's findings, opened for the trainer to
+    confirm or change; under the same rules as a new assessment (archived, consent, screening)."""
+    client = _own_client(request, client_pk)
+    if client.is_archived:
+        messages.error(request, f"{client} is archived: restore the client before adding an assessment.")
+        return redirect(client)
+    if (blocked := assessment_gate_response(request, client=client)) is not None:
+        return blocked
+    last = last_time(client.pk)
+    if last is None:
+        messages.info(request, "There is no finalised session with findings to start from.")
+        return redirect("assessments:create", client_pk=client.pk)
+    try:
+        token = uuid.UUID(request.POST.get("submission_token", ""))
+    except ValueError:
+        token = None
+    try:
+        with transaction.atomic():
+            draft = draft_from(last=last, client=client, by=request.user, submission_token=token)
+            audit(request, client_id=client.pk)
+    except AlreadySubmittedError as error:
+        return redirect("assessments:update", pk=error.assessment.pk)
+    except DATABASE_UNAVAILABLE:
+        messages.error(
+            request, "Not started — the database did not answer in time. Nothing changed: try again."
+        )
+        return redirect("assessments:create", client_pk=client.pk)
+    messages.success(
+        request,
+        f"Started from the session of {last.session_date:%d %b %Y}: "
+        "confirm or change each finding, then save.",
+    )
+    return redirect("assessments:update", pk=draft.pk)

@@ -98,9 +98,28 @@ def test_it_warns_at_the_top_when_the_client_needs_medical_clearance(signed_in, 
     from clients.models import Screening
 
     Screening.objects.create(client=client_record, **{**answers, "chest_pain": True})
+    # Without a clearance the form opens only once the trainer says why they assess anyway.
+    anyway = reverse("clients:assess_anyway", kwargs={"pk": client_record.pk})
+    assert signed_in.post(anyway, {"reason": "GP letter is on its way."})["Location"] == create_url
     html = signed_in.get(create_url).content.decode()
     assert 'data-testid="clearance-alert"' in html
     assert Screening.QUESTIONS["chest_pain"] in html
+
+
+def test_a_recorded_clearance_turns_the_alert_into_a_note_of_who_cleared(
+    signed_in, create_url, client_record
+):
+    from clients.models import MedicalClearance
+
+    screening = factories.ScreeningFactory(client=client_record, chest_pain=True)
+    MedicalClearance.objects.create(
+        screening=screening, cleared_on=date(2026, 1, 3), cleared_by="Dr. A. Smith, GP"
+    )
+
+    html = signed_in.get(create_url).content.decode()
+
+    assert 'data-testid="clearance-alert"' not in html
+    assert "Cleared for activity by Dr. A. Smith, GP on 3 Jan 2026" in html
 
 
 def test_there_is_no_clearance_alert_without_a_worrying_screening(signed_in, create_url):
@@ -213,7 +232,7 @@ def test_a_token_holds_only_for_its_own_trainer_and_client(
 ):
     """Another trainer's token finds nothing of theirs: the post saves as any other would."""
     token = str(uuid.uuid4())
-    second_client = factories.ClientFactory(trainer=trainer)
+    second_client = factories.ClientFactory(trainer=trainer, assessable=True)
     sent = [(trainer, client_record), (trainer, second_client), (other_trainer, other_client_record)]
     for user, record in sent:
         client.force_login(user)

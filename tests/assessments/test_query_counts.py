@@ -64,18 +64,21 @@ def _post_as_stored(assessment, patterns, links) -> dict:
 
 
 # Session, user and the trainer role, the client or the assessment with its client,
-# the stored findings (two, for an existing assessment), the catalogue's version (the
-# catalogue itself is read once per version: two more), the client's latest screening
-# and the audit row.
-NEW_GET = 7
-EXISTING_GET = 9
-# A post reads what a GET reads but the screening, validates the header's constraints (three),
-# and writes in one transaction (two more): the assessment (its version claimed first when
-# it exists) and its history, then the findings in bulk with their history; the audit row last.
+# the stored findings and measures (three, for an existing assessment), the catalogue's
+# version (the catalogue itself is read once per version: three more), the client's latest
+# screening, what the latest finalised session found (two) and the audit row.
+# A new assessment also reads the latest screening with its clearance for the gate (one more;
+# clients.gating: reasons to assess anyway are read only when something is missing).
+NEW_GET = 10
+EXISTING_GET = 12
+# A post reads what a GET reads but the screening and the last session, validates the
+# header's constraints (three), and writes in one transaction (two more): the assessment
+# (its version claimed first when it exists) and its history, then the findings in bulk with
+# their history; the audit row last.
 # The audit row is written in the save's transaction, so the save's own atomic block is a
 # savepoint inside it: SAVEPOINT and RELEASE SAVEPOINT, two more than when audited after it.
-NEW_POST = 19
-EXISTING_POST = 22
+NEW_POST = 20  # with the gate's read of the screening, as for NEW_GET
+EXISTING_POST = 23
 
 
 @pytest.mark.parametrize(("grown", "sessions"), SIZES)
@@ -148,9 +151,9 @@ def test_the_progress_page_keeps_a_constant_query_count(
     studio(True, sessions)
     client.force_login(trainer)
     url = reverse("reports:progress", kwargs={"pk": client_record.pk})
-    # Session, user and role, the owned client, the report (its client and five reads), the audit
+    # Session, user and role, the owned client, the report (its client and six reads), the audit
     # row, and the session saved again (three).
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         response = client.get(url, {"drafts": drafts})
     assert response.status_code == 200
     # The latest session is a draft: shown only in the preview.

@@ -86,41 +86,63 @@ def test_a_trainer_adds_a_client_screens_assesses_and_downloads_their_progress_p
     expect(page.get_by_role("heading", level=1)).to_have_text("Maria Lopez")
     client = Client.objects.get(trainer=trainer, last_name="Lopez")
 
-    # Screening: one "yes" is enough to need a doctor's clearance.
+    # Screening: "All answers are no" ticks every "No"; one "yes" is enough to need a doctor's
+    # clearance, and asks what lies behind it. The client confirms with their name.
     page.get_by_role("link", name="Record a screening").first.click()
-    for field, question in Screening.QUESTIONS.items():
-        answer = "Yes" if field == "joint_problem" else "No"
-        page.get_by_role("group", name=question).get_by_label(answer, exact=True).check()
+    all_no = page.get_by_label("All answers are no")
+    all_no.check()
+    for question in Screening.QUESTIONS.values():
+        expect(page.get_by_role("group", name=question).get_by_label("No", exact=True)).to_be_checked()
+    joint = page.get_by_role("group", name=Screening.QUESTIONS["joint_problem"])
+    joint.get_by_label("Yes", exact=True).check()
+    expect(all_no).not_to_be_checked()
+    page.get_by_label("If yes: tell us more about the bone, joint or soft-tissue problem").fill(
+        "Old knee injury"
+    )
+    page.get_by_label("The client's full name").fill("maria lopez")
     page.get_by_role("button", name="Record screening").click()
-    expect(page.get_by_test_id("needs-clearance")).to_contain_text("soft-tissue problem")
+    expect(page.get_by_test_id("needs-clearance")).to_contain_text("Old knee injury")
+
+    # No clearance yet: the trainer assesses anyway, with a reason kept in the client's history.
+    page.get_by_role("link", name="Assess anyway").click()
+    page.get_by_label("Your reason to assess anyway").fill("Posture only today; nothing loaded.")
+    page.get_by_role("button", name="Record the reason and assess anyway").click()
 
     # The assessment, first with an out-of-range pain score.
-    page.get_by_role("link", name="New assessment").click()
     expect(page.get_by_test_id("clearance-alert")).to_be_visible()
     block = page.locator("#pattern-anterior-pelvic-tilt")
     block.locator("label", has_text="moderate").click()
+    # The block's muscles open once a severity is chosen, each expected one ticked: keep the first.
     muscle = block.get_by_role("checkbox").first
-    muscle.check()  # the block's muscles open once a severity is chosen
-    block.get_by_label("Note on Anterior pelvic tilt").fill("Worse when standing")
-    page.get_by_label("Session notes").fill("Desk job, sits all day")
+    expect(muscle).to_be_checked()
+    for other in block.get_by_role("checkbox").all()[1:]:
+        other.uncheck()
+    block.get_by_label("Note for the client on Anterior pelvic tilt").fill("Worse when standing")
+    page.get_by_label("Notes for the client").fill("Desk job, sits all day")
     pain = page.get_by_label("Pain score (0 to 10, optional)")
     pain.fill("11")
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_test_id("error-summary")).to_be_visible()
     expect(page.locator("#div_id_pain_score")).to_contain_text("less than or equal to 10")
-    expect(pain).to_have_class(re.compile(r"\bis-invalid\b"))
+    expect(pain).to_have_attribute("aria-invalid", "true")
     # Everything else typed in is still there.
     expect(pain).to_have_value("11")
     expect(block.get_by_role("radio", name="moderate")).to_be_checked()
     expect(muscle).to_be_checked()
-    expect(block.get_by_label("Note on Anterior pelvic tilt")).to_have_value("Worse when standing")
-    expect(page.get_by_label("Session notes")).to_have_value("Desk job, sits all day")
+    expect(block.get_by_label("Note for the client on Anterior pelvic tilt")).to_have_value(
+        "Worse when standing"
+    )
+    expect(page.get_by_label("Notes for the client")).to_have_value("Desk job, sits all day")
     assert not Assessment.objects.filter(client=client).exists()
 
     pain.fill("4")
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_test_id("status")).to_have_text("draft")
-    page.get_by_role("button", name="Finalise").click()
+    # Finalising starts from what the client will see.
+    page.get_by_role("link", name="Review and finalise").click()
+    expect(page.get_by_test_id("finalise-box")).to_contain_text("will see in the portal")
+    expect(page.locator("article.report")).to_contain_text("Worse when standing")
+    page.get_by_role("button", name=re.compile("^Finalise: ")).click()
     expect(page.get_by_test_id("status")).to_have_text("final")
     assessment = Assessment.objects.get(client=client)
     assert (assessment.status, assessment.pain_score) == ("final", 4)

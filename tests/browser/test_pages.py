@@ -37,15 +37,20 @@ class Studio:
     client: object
     client_user: object
     assessment: object  # the latest final one
+    screening: object  # the one with a yes answer, not cleared
+    unscreened: object  # a client of the trainer with neither consent nor screening
 
 
 @pytest.fixture
 def studio(trainer, client_record, client_user) -> Studio:
-    """A client with three sessions on the seeded catalogue and a screening with one yes."""
+    """A client with three sessions on the seeded catalogue, a screening with one yes and a later
+    one of all no (the fixture's, so that the client may be assessed), and a client who may not."""
     tilt = Pattern.objects.get(slug="anterior-pelvic-tilt")
     turn = Pattern.objects.get(slug="head-tilt-turn")
     answers = {field: field == "joint_problem" for field in Screening.QUESTIONS}
-    screening_record(client=client_record, screened_on=date(2026, 1, 2), answers=answers, by=trainer)
+    screening = screening_record(
+        client=client_record, screened_on=date(2026, 1, 2), answers=answers, by=trainer
+    )
     final = None
     for month, severity in [(1, 3), (2, 2), (3, 1)]:
         assessment = factories.AssessmentFactory(
@@ -59,7 +64,8 @@ def studio(trainer, client_record, client_user) -> Studio:
         for link in tilt.pattern_muscles.select_related("muscle")[:3]:
             factories.MuscleFindingFactory(assessment=assessment, muscle=link.muscle, role=link.role)
         final = assessment if assessment.status == Assessment.Status.FINAL else final
-    return Studio(trainer, client_record, client_user, final)
+    unscreened = factories.ClientFactory(trainer=trainer, first_name="Bo", last_name="Bare")
+    return Studio(trainer, client_record, client_user, final, screening, unscreened)
 
 
 def _submit_an_invalid_pain_score(page) -> None:
@@ -85,6 +91,24 @@ PAGES = {
         lambda s: reverse("assessments:create", kwargs={"client_pk": s.client.pk}),
         "New assessment",
         _submit_an_invalid_pain_score,
+    ),
+    "screening-form": (
+        "trainer",
+        lambda s: reverse("clients:screening", args=[s.client.pk]),
+        "Pre-activity screening",
+        None,
+    ),
+    "clearance-form": (
+        "trainer",
+        lambda s: reverse("clients:clearance", args=[s.client.pk, s.screening.pk]),
+        "Medical clearance",
+        None,
+    ),
+    "assessment-blocked": (
+        "trainer",
+        lambda s: reverse("assessments:create", kwargs={"client_pk": s.unscreened.pk}),
+        "Before assessing",
+        None,
     ),
     "assessment": (
         "trainer",
@@ -112,6 +136,7 @@ PAGES = {
         None,
     ),
     "portal-home": ("client", lambda s: reverse("portal:home"), "Hello, Jane Doe", None),
+    "front-page": (None, lambda s: reverse("home"), "Trainer Studio", None),
 }
 
 

@@ -19,6 +19,7 @@ from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.db.models import Q
 from django.test import Client as BrowserClient
@@ -26,9 +27,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from assessments.models import Assessment, MuscleFinding, PatternFinding
+from assessments.models import Assessment, MeasureValue, MuscleFinding, PatternFinding
 from assessments.services import MuscleFindingData, PatternFindingData, assessment_finalise, assessment_save
-from clients.models import Client, Screening
+from clients.models import AssessmentOverride, Client, MedicalClearance, Screening
 from reports.models import RenderedReport, ReportDownload
 from reports.services import rendered_reports_delete
 from reports.tasks import render_report_pdf
@@ -56,6 +57,7 @@ class Erasable:
     muscle_finding_ids: set[int]
     file_names: list[str]
     export_files: list[str]
+    letter_files: list[str]
     export_ids: set[int]
 
 
@@ -90,14 +92,30 @@ def _with_everything(client_record: Client, trainer, admin_user, settings) -> No
     """Screening, sessions with history, downloads, renders, audit, logins, admin log, a task."""
     pattern = factories.PatternFactory()
     muscle = factories.MuscleFactory()
-    _screening(client_record, recorded_by=trainer, chest_pain=True)
+    screening = _screening(client_record, recorded_by=trainer, chest_pain=True)
     first = _session(client_record, trainer, day=date(2026, 2, 1), pattern=pattern, muscle=muscle)
+    # A measure taken at the first session and corrected, so its history holds two versions.
+    measured = factories.MeasureValueFactory(assessment=first, value=40)
+    measured.value = 42
+    measured.save()
     _session(client_record, trainer, day=date(2026, 3, 1), pattern=pattern, muscle=muscle)
     factories.AssessmentFactory(client=client_record, notes=f"{MARKER} draft")
 
     desk = BrowserClient()
     desk.force_login(trainer)
     assert desk.get(reverse("clients:detail", kwargs={"pk": client_record.pk})).status_code == 200
+    # A reason to assess before the clearance came, then the doctor's clearance with a letter.
+    anyway = desk.post(
+        reverse("clients:assess_anyway", kwargs={"pk": client_record.pk}),
+        {"reason": f"{MARKER} asked to go ahead"},
+    )
+    assert anyway.status_code == 302
+    letter = SimpleUploadedFile("letter.pdf", f"%PDF-1.7 {MARKER}".encode(), content_type="application/pdf")
+    cleared = desk.post(
+        reverse("clients:clearance", kwargs={"pk": client_record.pk, "screening_pk": screening.pk}),
+        {"cleared_on": screening.screened_on.isoformat(), "cleared_by": f"Dr. {MARKER}", "letter": letter},
+    )
+    assert cleared.status_code == 302
     assert desk.get(reverse("reports:summary_pdf", kwargs={"pk": first.pk})).status_code == 200
     assert desk.get(reverse("reports:progress_pdf", kwargs={"pk": client_record.pk})).status_code == 200
 
@@ -173,6 +191,13 @@ def erasable(trainer, admin_user, settings) -> Erasable:
             .exclude(file_name="")
             .values_list("file_name", flat=True)
         ),
+        letter_files=_letters(client_record),
+    )
+
+
+def _letters(client_record: Client) -> list[str]:
+    return list(
+        MedicalClearance.objects.filter(screening__client=client_record).values_list("letter", flat=True)
     )
 
 
@@ -227,6 +252,9 @@ def test_the_fixture_really_holds_everything(erasable):
     assert len(erasable.export_files) == 1
     assert all(default_storage.exists(name) for name in erasable.export_files)
     assert ClientExport.objects.filter(client=client_record, status="pending").exists()
+    assert AssessmentOverride.objects.filter(client=client_record).exists()
+    assert len(erasable.letter_files) == 1
+    assert all(default_storage.exists(name) for name in erasable.letter_files)
 
 
 def test_erasing_leaves_no_trace_of_the_client_in_any_table(
@@ -247,7 +275,10 @@ def test_erasing_leaves_no_trace_of_the_client_in_any_table(
             for needle in needles:
                 assert needle not in text, f"{model._meta.label} row {row.pk} still holds {needle!r}"
     _assert_nothing_points_at(erasable)
-    assert not any(default_storage.exists(name) for name in erasable.file_names + erasable.export_files)
+    assert not any(
+        default_storage.exists(name)
+        for name in erasable.file_names + erasable.export_files + erasable.letter_files
+    )
     assert not get_user_model().objects.filter(pk=erasable.user_id).exists()
 
 
@@ -313,6 +344,8 @@ def test_another_clients_data_is_untouched(
     other_files += ClientExport.objects.filter(client=bystander, status="ready").values_list(
         "file_name", flat=True
     )
+    other_files += _letters(bystander)
+    assert _letters(bystander)
     login_as(client, trainer)
     before = _counts()
 
@@ -333,12 +366,16 @@ def test_another_clients_data_is_untouched(
     assert changed <= {
         "clients.Client",
         "clients.Screening",
+        "clients.MedicalClearance",
+        "clients.AssessmentOverride",
         "assessments.Assessment",
         "assessments.PatternFinding",
         "assessments.MuscleFinding",
         "assessments.HistoricalAssessment",
         "assessments.HistoricalPatternFinding",
         "assessments.HistoricalMuscleFinding",
+        "assessments.MeasureValue",
+        "assessments.HistoricalMeasureValue",
         "reports.ReportDownload",
         "reports.RenderedReport",
         "security.AuditEvent",
@@ -603,12 +640,16 @@ def _held_by_model(erasable: Erasable) -> dict[str, Callable[[], int]]:
         "django_tasks_database.DBTaskResult": DBTaskResult.objects.filter(tasks).count,
         "clients.Client": Client.objects.filter(pk=client_id).count,
         "clients.Screening": Screening.objects.filter(client_id=client_id).count,
+        "clients.MedicalClearance": MedicalClearance.objects.filter(screening__client_id=client_id).count,
+        "clients.AssessmentOverride": AssessmentOverride.objects.filter(client_id=client_id).count,
         "assessments.Assessment": Assessment.objects.filter(pk__in=ids).count,
         "assessments.HistoricalAssessment": Assessment.history.filter(client_id=client_id).count,
         "assessments.PatternFinding": PatternFinding.objects.filter(assessment_id__in=ids).count,
         "assessments.HistoricalPatternFinding": PatternFinding.history.filter(assessment_id__in=ids).count,
         "assessments.MuscleFinding": MuscleFinding.objects.filter(assessment_id__in=ids).count,
         "assessments.HistoricalMuscleFinding": MuscleFinding.history.filter(assessment_id__in=ids).count,
+        "assessments.MeasureValue": MeasureValue.objects.filter(assessment_id__in=ids).count,
+        "assessments.HistoricalMeasureValue": MeasureValue.history.filter(assessment_id__in=ids).count,
         "reports.RenderedReport": RenderedReport.objects.filter(client_id=client_id).count,
         "reports.ReportDownload": ReportDownload.objects.filter(
             Q(client_id=client_id) | Q(user_id=user_id)
@@ -631,6 +672,12 @@ HOLDS_NO_CLIENT_DATA = {
     "imbalances.Source": "the public catalogue",
     "imbalances.Observation": "the public catalogue",
     "imbalances.Pattern_sources": "the public catalogue",
+    "imbalances.Measure": "the public catalogue",
+    "imbalances.Measure_sources": "the public catalogue",
+    "imbalances.Exercise": "the public catalogue",
+    "imbalances.Exercise_muscles": "the public catalogue",
+    "imbalances.Exercise_patterns": "the public catalogue",
+    "imbalances.Exercise_sources": "the public catalogue",
     "imbalances.CatalogueImport": "who imported which catalogue pack: no client's data",
 }
 
@@ -681,7 +728,7 @@ def test_erasure_empties_every_model_file_and_cache_entry_that_held_the_client(
     held = _held_by_model(erasable)
     assert {label for label, count in held.items() if not count()} == set(), "the fixture misses a place"
     files_before = stored_files()
-    client_files = set(erasable.file_names) | set(erasable.export_files)
+    client_files = set(erasable.file_names) | set(erasable.export_files) | set(erasable.letter_files)
     assert client_files <= files_before
     assert any(name.startswith(f"exports/{erasable.client.pk}/") for name in client_files)
     assert _cache_entries(), "the reset request left no cache entry to look at"
@@ -696,6 +743,7 @@ def test_erasure_empties_every_model_file_and_cache_entry_that_held_the_client(
     # Each file left is named by a row of the client who stays.
     named = set(RenderedReport.objects.filter(client=bystander).values_list("file_name", flat=True))
     named |= set(ClientExport.objects.filter(client=bystander).values_list("file_name", flat=True))
+    named |= set(_letters(bystander))
     assert files_after <= named
     needles = [erasable.email.lower(), erasable.username.lower(), MARKER.lower()]
     for key, value in _cache_entries():

@@ -8,6 +8,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client as BrowserClient
 from django.test.utils import CaptureQueriesContext
@@ -106,7 +107,8 @@ def test_it_exports_everything_about_the_client_as_json(client, trainer, record)
     assert data["client"]["last_name"] == "Doe"
     assert data["client"]["health_notes"] == "Old knee injury."
     assert data["client"]["consent_recorded_by"] == "Alice Archer"
-    assert [s["needs_clearance"] for s in data["screenings"]] == [True]
+    # The one with a yes answer, and the fixture's earlier one of all no.
+    assert [s["needs_clearance"] for s in data["screenings"]] == [True, False]
     assert [a["session_date"] for a in data["assessments"]] == ["2026-01-10", "2026-03-14", "2026-04-01"]
     first = data["assessments"][0]
     assert first["pattern_findings"] == [
@@ -133,6 +135,50 @@ def test_it_exports_everything_about_the_client_as_json(client, trainer, record)
     assert data["login_records"] == data["admin_log"] == []
 
 
+def test_it_exports_the_screening_clearance_letter_and_reasons_to_assess_anyway(
+    client, trainer, client_record
+):
+    login_as(client, trainer)
+    yes = screening(
+        client_record,
+        recorded_by=trainer,
+        chest_pain=True,
+        chest_pain_details="On stairs.",
+        notes="Walks daily.",
+        confirmed_name="jane doe",
+        confirmed_on=date(2026, 11, 2),
+    )
+    anyway = reverse("clients:assess_anyway", kwargs={"pk": client_record.pk})
+    assert client.post(anyway, {"reason": "Her GP is on holiday this week."}).status_code == 302
+    letter = SimpleUploadedFile("letter.pdf", b"%PDF-1.7 the doctor's letter")
+    cleared = client.post(
+        reverse("clients:clearance", kwargs={"pk": client_record.pk, "screening_pk": yes.pk}),
+        {"cleared_on": timezone.localdate().isoformat(), "cleared_by": "Dr. A. Smith, GP", "letter": letter},
+    )
+    assert cleared.status_code == 302
+
+    data, files, _ = _export(client, client_record)
+
+    exported = data["screenings"][0]
+    answer = next(a for a in exported["answers"] if a["question"] == Screening.QUESTIONS["chest_pain"])
+    assert answer == {"question": Screening.QUESTIONS["chest_pain"], "answer": True, "details": "On stairs."}
+    assert (exported["notes"], exported["confirmed_name"], exported["confirmed_on"]) == (
+        "Walks daily.",
+        "jane doe",
+        "2026-11-02",
+    )
+    clearance = exported["clearance"]
+    assert (clearance["cleared_by"], clearance["recorded_by"]) == ("Dr. A. Smith, GP", "Alice Archer")
+    assert files[clearance["letter"]] == b"%PDF-1.7 the doctor's letter"
+    assert clearance["letter"].startswith("letters/") and clearance["letter"].endswith(".pdf")
+    assert [(o["by"], o["reason"]) for o in data["assessment_overrides"]] == [
+        ("Alice Archer", "Her GP is on holiday this week.")
+    ]
+    assert data["assessment_overrides"][0]["missing"] == [
+        f"The screening on {yes.screened_on:%-d %b %Y} needs medical clearance."
+    ]
+
+
 def test_it_holds_a_pdf_per_finalised_session_and_the_progress_report(client, trainer, record):
     login_as(client, trainer)
 
@@ -155,12 +201,14 @@ def test_it_holds_a_pdf_per_finalised_session_and_the_progress_report(client, tr
 def test_a_client_without_final_sessions_gets_data_without_pdfs(client, trainer, client_record):
     login_as(client, trainer)
     factories.AssessmentFactory(client=client_record)
+    client_record.screenings.all().delete()
 
     data, files, _ = _export(client, client_record)
 
     assert files == {}
     assert len(data["assessments"]) == 1
     assert data["screenings"] == []
+    assert data["assessment_overrides"] == []
 
 
 def test_the_export_is_recorded_in_the_audit_trail(client, trainer, record):
@@ -258,7 +306,9 @@ def test_the_admin_lists_clients_with_links_to_their_data_but_no_health_notes(
 
 
 # How many queries the data document takes, whatever the number of sessions.
-DOCUMENT_QUERIES = 16
+# One more for the reasons recorded to assess anyway (clearances come with their screenings), and
+# two for the measures taken (their values and their history).
+DOCUMENT_QUERIES = 19
 MANY_SESSIONS = 400
 
 

@@ -70,6 +70,10 @@ def test_public_pages_are_few_and_explained():
         "imbalances:pattern",
         "imbalances:muscle",
         "imbalances:sources",
+        "imbalances:measures",
+        "imbalances:exercises",
+        "imbalances:exercise",
+        "imbalances:exercise_image",
     }
     assert all(REGISTRY[name].why for name in public)
 
@@ -101,6 +105,8 @@ CLIENT_PAGES = {
         "clients:detail",
         "clients:update",
         "clients:screening",
+        "clients:clearance",
+        "clients:clearance_letter",
         "assessments:create",
         "assessments:detail",
         "assessments:update",

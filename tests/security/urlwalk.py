@@ -19,7 +19,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from assessments.models import Assessment
-from clients.models import Client, Screening
+from clients.models import Client, MedicalClearance, Screening
 from security.models import ClientExport
 from tests import factories
 
@@ -115,6 +115,7 @@ class World:
     retired_pattern: object
     muscle: object
     link: object
+    exercise: object
     screening: Screening
     export: ClientExport
 
@@ -132,6 +133,9 @@ def build_world(*, trainer, other_trainer, client_record, other_client_record, a
     retired = factories.PatternFactory(region=region, slug="walk-retired", is_active=False)
     muscle = factories.MuscleFactory(slug="walk-muscle")
     link = factories.PatternMuscleFactory(pattern=pattern, muscle=muscle)
+    # With a picture, so that the picture's address answers too.
+    exercise = factories.ExerciseFactory(slug="walk-exercise", muscles=[muscle])
+    exercise.image.save("walk.png", ContentFile(b"\x89PNG\r\n\x1a\n walk"))
     final = factories.AssessmentFactory(client=client_record, final=True, finalised_at=timezone.now())
     factories.PatternFindingFactory(assessment=final, pattern=pattern)
     factories.MuscleFindingFactory(assessment=final, muscle=muscle, pattern=pattern)
@@ -139,10 +143,20 @@ def build_world(*, trainer, other_trainer, client_record, other_client_record, a
     other_final = factories.AssessmentFactory(
         client=other_client_record, final=True, finalised_at=timezone.now()
     )
+    # A yes answer, cleared by a doctor whose letter is kept: Jane may be assessed, and the
+    # clearance and letter pages have something to show.
     screening = Screening.objects.create(
         client=client_record,
         recorded_by=trainer,
-        **dict.fromkeys(Screening.QUESTIONS, False),
+        **{**dict.fromkeys(Screening.QUESTIONS, False), "joint_problem": True},
+        joint_problem_details="An old knee injury.",
+    )
+    MedicalClearance.objects.create(
+        screening=screening,
+        cleared_on=timezone.localdate(),
+        cleared_by="Dr. A. Smith, GP",
+        letter=default_storage.save("clearances/walk.pdf", ContentFile(b"%PDF-1.7 walk")),
+        recorded_by=trainer,
     )
     return World(
         users={
@@ -163,6 +177,7 @@ def build_world(*, trainer, other_trainer, client_record, other_client_record, a
         retired_pattern=retired,
         muscle=muscle,
         link=link,
+        exercise=exercise,
         screening=screening,
         export=ClientExport.objects.create(
             client=client_record,
@@ -202,8 +217,16 @@ def screening_form_data(**extra: str) -> dict[str, str]:
     return {
         "screened_on": timezone.localdate().isoformat(),
         **dict.fromkeys(Screening.QUESTIONS, "yes"),
+        **{f"{field}_details": "Said more." for field in Screening.QUESTIONS},
+        "notes": "Screened at the studio.",
+        "confirmed_name": "Jane Doe",
+        "confirmed_on": timezone.localdate().isoformat(),
         **extra,
     }
+
+
+def clearance_form_data(**extra: str) -> dict[str, str]:
+    return {"cleared_on": timezone.localdate().isoformat(), "cleared_by": "Dr. Mallory", **extra}
 
 
 def assessment_form_data(world: World, assessment: Assessment | None = None, **extra: str) -> dict[str, str]:
@@ -246,6 +269,10 @@ def _client(world: World) -> dict:
 
 def _client_pk(world: World) -> dict:
     return {"client_pk": world.client.pk}
+
+
+def _screening(world: World) -> dict:
+    return {"pk": world.client.pk, "screening_pk": world.screening.pk}
 
 
 def _final(world: World) -> dict:
@@ -291,12 +318,39 @@ REGISTRY: dict[str, Entry] = {
     "imbalances:sources": Entry("public", why="the catalogue's citations, linked from its public pages"),
     "imbalances:pattern": Entry("public", kwargs=lambda world: {"slug": world.pattern.slug}, why="as above"),
     "imbalances:muscle": Entry("public", kwargs=lambda world: {"slug": world.muscle.slug}, why="as above"),
+    "imbalances:measures": Entry("public", why="how each measure is taken; reports link to each one"),
+    "imbalances:exercises": Entry("public", why="the exercise library, linked from plans and PDFs"),
+    "imbalances:exercise": Entry(
+        "public",
+        kwargs=lambda world: {"slug": world.exercise.slug},
+        why="one exercise, how to do it: plans and PDFs link to it",
+    ),
+    "imbalances:exercise_image": Entry(
+        "public",
+        kwargs=lambda world: {"slug": world.exercise.slug},
+        why="an exercise's picture, shown on its public page",
+    ),
     "clients:list": Entry("trainer"),
     "clients:dashboard": Entry("trainer"),
     "clients:create": Entry("trainer", post=lambda world: client_form_data()),
     "clients:detail": Entry("trainer-owner", kwargs=_client),
     "clients:update": Entry("trainer-owner", kwargs=_client, post=lambda world: client_form_data()),
-    "clients:screening": Entry("trainer-owner", kwargs=_client, post=lambda world: screening_form_data()),
+    "clients:screening": Entry(
+        "trainer-owner",
+        kwargs=_client,
+        # Confirmed with the name as it is now: an earlier POST of the walk may have changed it.
+        post=lambda world: screening_form_data(
+            confirmed_name=Client.objects.get(pk=world.client.pk).full_name
+        ),
+    ),
+    "clients:clearance": Entry("trainer-owner", kwargs=_screening, post=lambda world: clearance_form_data()),
+    "clients:clearance_letter": Entry("trainer-owner", kwargs=_screening),
+    "clients:assess_anyway": Entry(
+        "trainer-owner",
+        kwargs=_client,
+        post=lambda world: {"reason": "The client insists and their GP is on holiday."},
+        post_only=True,
+    ),
     "clients:archive": Entry("trainer-owner", kwargs=_client, post_only=True),
     "clients:restore": Entry("trainer-owner", kwargs=_client, post_only=True),
     "clients:invite": Entry("trainer-owner", kwargs=_client, post_only=True),
@@ -312,6 +366,7 @@ REGISTRY: dict[str, Entry] = {
     "assessments:create": Entry(
         "trainer-owner", kwargs=_client_pk, post=lambda world: assessment_form_data(world)
     ),
+    "assessments:start_from_last": Entry("trainer-owner", kwargs=_client_pk, post_only=True),
     "assessments:detail": Entry("trainer-owner", kwargs=_final),
     "assessments:update": Entry(
         "trainer-owner", kwargs=_draft, post=lambda world: assessment_form_data(world, world.draft)
