@@ -181,6 +181,12 @@ class AssessmentForm:
                 for link in block.links
                 if (text := last.muscle_text(block.pattern.pk, link.muscle_id))
             }
+            # Said under the pattern too, for a block whose muscle rows wait until it is marked.
+            block.last_muscle_lines = [
+                f"{link.muscle.name} {block.last_muscles[link.pk]}"
+                for link in block.links
+                if link.pk in block.last_muscles
+            ]
         self.found_before = [block for block in self.blocks if block.last_time]
         groups = []
         for group in self.regions:

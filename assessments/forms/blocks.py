@@ -109,6 +109,7 @@ class PatternBlockForm:
         # What the latest finalised session found ("moderate, left"), set by AssessmentForm.show_last_time.
         self.last_time = ""
         self.last_muscles: dict[int, str] = {}
+        self.last_muscle_lines: list[str] = []
 
     @cached_property
     def rows(self) -> list[MuscleRow]:

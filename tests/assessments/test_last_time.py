@@ -43,7 +43,7 @@ def test_the_new_form_says_what_last_time_found_and_shows_it_first(
     assert 'data-testid="start-from-last"' in html
     found = html.index('data-testid="found-before"')
     assert found < html.index('id="pattern-test-turn"') < html.index('id="pattern-test-tilt"')
-    assert "Last time (5 Feb 2026): moderate, left" in html
+    assert "Last time (5 Feb 2026): moderate, left; muscles: Test trapezius over-active, left" in html
     assert html.count('id="pattern-test-turn"') == 1
 
 
