@@ -8,10 +8,12 @@ from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
 from imbalances.forms import SEARCH_MAX_LENGTH, CatalogueFilterForm, CatalogueSearchForm, ExerciseFilterForm
 from imbalances.links import slug_url_maker
+from imbalances.services import catalogue_version
 
 from .models import (
     Exercise,
@@ -47,24 +49,8 @@ def _split_by_role(rows: list[PatternMuscle]) -> tuple[list[PatternMuscle], list
     return [row for row in rows if row.role == Role.OVER], [row for row in rows if row.role == Role.UNDER]
 
 
-@login_not_required
-def index(request: HttpRequest) -> HttpResponse:
-    """Regions with their patterns and the muscles in them, the glossary, an optional search (`?q=`)
-    and filters by region and kind of observation (`?region=`, `?kind=`). Five queries with a search,
-    three without, whatever the filters and the size of the catalogue."""
-    search_form = CatalogueSearchForm(request.GET)
-    searching = search_form.is_valid()
-    # An invalid search (a NUL) shows its error by the box and searches nothing.
-    query = search_form.cleaned_data["q"] if searching else request.GET.get("q", "")[:SEARCH_MAX_LENGTH]
-    # Counted over the whole catalogue, so that the introduction says what it holds when filtered too.
-    regions = list(
-        Region.objects.annotate(
-            pattern_count=Count("patterns"),
-            posture_count=Count("patterns", filter=Q(patterns__observation__kind=Observation.Kind.POSTURE)),
-        ).order_by("display_order", "name")
-    )
-    filter_form = CatalogueFilterForm(request.GET, regions=regions)
-    filters = filter_form.filters()
+def _listing(regions: list[Region], filters: dict[str, str]) -> dict:
+    """The regions with their patterns, and the muscles in them, as the filters ask: two queries."""
     patterns = Pattern.objects.all()
     regions_shown = regions
     if "region" in filters:
@@ -89,16 +75,44 @@ def index(request: HttpRequest) -> HttpResponse:
     muscles = list(muscles)
     for muscle in muscles:
         muscle.url = muscle_url(muscle.slug)
+    return {
+        # Filtered, a region without a matching pattern is left out rather than shown empty.
+        "regions": [region for region in regions_shown if region.listed_patterns or not filters],
+        "muscles": muscles,
+    }
+
+
+@login_not_required
+def index(request: HttpRequest) -> HttpResponse:
+    """Regions with their patterns and the muscles in them, the glossary, an optional search (`?q=`)
+    and filters by region and kind of observation (`?region=`, `?kind=`). Five queries with a search,
+    three without, whatever the filters and the size of the catalogue."""
+    search_form = CatalogueSearchForm(request.GET)
+    searching = search_form.is_valid()
+    # An invalid search (a NUL) shows its error by the box and searches nothing.
+    query = search_form.cleaned_data["q"] if searching else request.GET.get("q", "")[:SEARCH_MAX_LENGTH]
+    # Counted over the whole catalogue, so that the introduction says what it holds when filtered too.
+    regions = list(
+        Region.objects.annotate(
+            pattern_count=Count("patterns"),
+            posture_count=Count("patterns", filter=Q(patterns__observation__kind=Observation.Kind.POSTURE)),
+        ).order_by("display_order", "name")
+    )
+    filter_form = CatalogueFilterForm(request.GET, regions=regions)
+    filters = filter_form.filters()
     pattern_count = sum(region.pattern_count for region in regions)
     posture_count = sum(region.posture_count for region in regions)
     context = {
-        # Filtered, a region without a matching pattern is left out rather than shown empty.
-        "regions": [region for region in regions_shown if region.listed_patterns or not filters],
+        # The listing is catalogue content only, the same for everyone: the page keeps it rendered
+        # under the catalogue's version and the filters, and reads it only when that is not kept.
+        "listing": SimpleLazyObject(lambda: _listing(regions, filters)),
+        "catalogue_version": catalogue_version(),
+        "region_filter": filters.get("region", ""),
+        "kind_filter": filters.get("kind", ""),
         "region_count": len(regions),
         "pattern_count": pattern_count,
         "posture_count": posture_count,
         "movement_count": pattern_count - posture_count,
-        "muscles": muscles,
         "filter_form": filter_form,
         "filtered": bool(filters),
         "query": query,

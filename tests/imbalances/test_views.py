@@ -9,7 +9,7 @@ from django.urls import reverse
 from PIL import Image
 
 from imbalances.models import Muscle, Pattern, Source
-from imbalances.services import shipped_packs_import
+from imbalances.services import catalogue_changed, catalogue_version, shipped_packs_import
 from tests.conftest import login_as
 from tests.factories import (
     ExerciseFactory,
@@ -75,7 +75,7 @@ def test_index_lists_regions_with_patterns_and_the_glossary(client):
         'id="term-anti-gravity"',
     ]:
         assert anchor in html
-    neck = response.context["regions"][1]
+    neck = response.context["listing"]["regions"][1]
     assert [p.slug for p in neck.listed_patterns] == ["forward-chin", "head-tilt-turn"]
 
 
@@ -195,6 +195,7 @@ def test_query_counts_do_not_grow_with_the_catalogue(
         (pattern.get_absolute_url(), {}),
         (reverse("imbalances:muscle", kwargs={"slug": muscle_slug}), {}),
     ]
+    catalogue_version()  # the catalogue's version token in place, as after any first page
     for url, params in pages:
         with django_assert_max_num_queries(6):
             assert client.get(url, params).status_code == 200
@@ -246,9 +247,10 @@ def screens():
 
 def _listed(response) -> tuple[dict[str, list[str]], set[str]]:
     regions = {
-        region.slug: [p.slug for p in region.listed_patterns] for region in response.context["regions"]
+        region.slug: [p.slug for p in region.listed_patterns]
+        for region in response.context["listing"]["regions"]
     }
-    return regions, {muscle.slug for muscle in response.context["muscles"]}
+    return regions, {muscle.slug for muscle in response.context["listing"]["muscles"]}
 
 
 @pytest.mark.parametrize(
@@ -317,9 +319,13 @@ def test_index_query_count_is_pinned_with_and_without_filters(
     _grow_catalogue(count)
     for _ in range(count):
         PatternMuscleFactory(pattern=PatternFactory(region=screens["knee-squat"].patterns.get().region))
-    with django_assert_num_queries(3):
+    catalogue_version()  # the catalogue's version token in place, as after any first page
+    # The regions and the version; the listing (patterns and muscles) only when not kept yet.
+    with django_assert_num_queries(4):
         assert client.get(reverse("imbalances:index"), params).status_code == 200
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(2):
+        assert client.get(reverse("imbalances:index"), params).status_code == 200
+    with django_assert_num_queries(4):
         assert client.get(reverse("imbalances:index"), {**params, "q": "muscle"}).status_code == 200
 
 
@@ -679,3 +685,17 @@ def test_the_catalogue_and_its_sources_lead_to_the_exercises(client, library):
     sources = client.get(reverse("imbalances:sources")).content.decode()
     cited = sources[sources.index('id="exercises-citing-page-frank-lardner-2010"') :]
     assert '<a href="/catalogue/exercises/chin-nod/">Chin nod</a>' in cited[: cited.index("</p>")]
+
+
+def test_the_index_shows_a_catalogue_change_on_the_next_view(client, django_capture_on_commit_callbacks):
+    """The listing is kept under the catalogue's version: a write gives it a new one."""
+    pattern = Pattern.objects.get(slug="head-tilt-turn")
+    assert "Head tilt/turn" in client.get(reverse("imbalances:index")).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        pattern.name = "Head tilted or turned"
+        pattern.save()
+        catalogue_changed()  # as every catalogue admin and import does
+
+    html = client.get(reverse("imbalances:index")).content.decode()
+    assert "Head tilted or turned" in html and "Head tilt/turn" not in html
