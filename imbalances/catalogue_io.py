@@ -306,6 +306,9 @@ _LIMIT_STEP = Decimal(1).scaleb(-_LIMIT_FIELD.decimal_places)
 _LIMIT_MAX = Decimal(1).scaleb(_LIMIT_FIELD.max_digits - _LIMIT_FIELD.decimal_places) - _LIMIT_STEP
 
 
+# Kinds of value that must be one of a fixed set of choices.
+_CHOICES = {"sides": Laterality.values, "better": Better.values, "phase": Phase.values}
+
 _SECTIONS = ("sources", "observations", "regions", "muscles", "patterns", "measures", "exercises")
 # Sections added within the current version: a document written before them lacks them.
 _OPTIONAL_SECTIONS = {"measures", "exercises"}
@@ -345,6 +348,11 @@ class _Checker:
                     self.add(path, f"{_show(value)} is not a slug (letters, digits, hyphens, underscores)")
                     return None
             return value
+        if kind in _CHOICES:
+            if value not in _CHOICES[kind]:
+                self.add(path, f"{_show(value)} is not one of {_one_of(_CHOICES[kind])}")
+                return None
+            return value
         if kind == "bool":
             if not isinstance(value, bool):
                 self.add(path, f"expected true or false, got {_show(value)}")
@@ -361,11 +369,6 @@ class _Checker:
                 isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high
             ):
                 self.add(path, f"expected a year from {low} to {high} or null, got {_show(value)}")
-                return None
-            return value
-        if kind == "better":
-            if value not in Better.values:
-                self.add(path, f"{_show(value)} is not one of {_one_of(Better.values)}")
                 return None
             return value
         if kind == "limit":
@@ -396,17 +399,9 @@ class _Checker:
                 self.add(path, f"expected a whole number from {low} to {high} or null, got {_show(value)}")
                 return None
             return value
-        if kind == "phase":
-            if value not in Phase.values:
-                self.add(path, f"{_show(value)} is not one of {_one_of(Phase.values)}")
-                return None
-            return value
         if kind == "url":
-            if not isinstance(value, str):
-                self.add(path, f"expected a string, got {_show(value)}")
-                return None
-            if max_length and len(value) > max_length:
-                self.add(path, f"longer than {max_length} characters")
+            # A string first, as any other.
+            if self.value(path, "str", value, max_length) is None:
                 return None
             if value:
                 try:
@@ -414,11 +409,6 @@ class _Checker:
                 except ValidationError:
                     self.add(path, f"{_show(value)} is not a web address (http:// or https://)")
                     return None
-            return value
-        if kind == "sides":
-            if value not in Laterality.values:
-                self.add(path, f"{_show(value)} is not one of {_one_of(Laterality.values)}")
-                return None
             return value
         if kind == "slugs":
             if not isinstance(value, list) or not all(isinstance(item, str) for item in value):

@@ -128,9 +128,6 @@ def start_from_last(request: HttpRequest, client_pk: int) -> HttpResponse:
     """A new draft holding the latest finalised session's findings, opened for the trainer to
     confirm or change; under the same rules as a new assessment (archived, consent, screening)."""
     client = _own_client(request, client_pk)
-    if client.is_archived:
-        messages.error(request, f"{client} is archived: restore the client before adding an assessment.")
-        return redirect(client)
     if (blocked := assessment_gate_response(request, client=client)) is not None:
         return blocked
     last = last_time(client.pk)

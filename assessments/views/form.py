@@ -47,10 +47,7 @@ def _own_assessment(request: HttpRequest, pk: int) -> Assessment:
 @require_methods("GET", "HEAD", "POST", lookup=_own_client)
 def create(request: HttpRequest, client_pk: int) -> HttpResponse:
     client = _own_client(request, client_pk)
-    if client.is_archived:
-        messages.error(request, f"{client} is archived: restore the client before adding an assessment.")
-        return redirect(client)
-    # Consent and a current screening that needs no clearance, or the trainer's recorded reason.
+    # Not archived, consent and a current screening that needs no clearance, or a recorded reason.
     if (blocked := assessment_gate_response(request, client=client)) is not None:
         return blocked
     assessment = Assessment(client=client, trainer=request.user)

@@ -61,14 +61,22 @@ def _gate_page(
     return render(request, GATE_TEMPLATE, context, status=status)
 
 
+def _archived(request: HttpRequest, client: Client) -> HttpResponse:
+    messages.error(request, f"{client} is archived: restore the client before adding an assessment.")
+    return redirect(client)
+
+
 def assessment_gate_response(request: HttpRequest, *, client: Client) -> HttpResponse | None:
     """The page that says what is missing before `client` may be assessed, or None when the
     request may go on to the new-assessment form: nothing is missing, or the trainer recorded
     a reason to assess anyway today that no assessment has spent yet.
 
-    A GET of the page answers 200; a POST, refused, 403: nothing of it is read or saved.
+    An archived client is sent back to their page, to be restored first. A GET of the page
+    answers 200; a POST, refused, 403: nothing of it is read or saved.
     One query when nothing is missing, two otherwise.
     """
+    if client.is_archived:
+        return _archived(request, client)
     gate = load_gate(client=client, by=request.user)
     if not gate.blocked:
         if gate.override is not None and request.method == "GET":
@@ -89,8 +97,7 @@ def assess_anyway(request: HttpRequest, pk: int) -> HttpResponse:
     """Records the trainer's reason to assess although something is missing, then opens the form."""
     client = _own_client(request, pk)
     if client.is_archived:
-        messages.error(request, f"{client} is archived: restore the client before adding an assessment.")
-        return redirect(client)
+        return _archived(request, client)
     gate = load_gate(client=client, by=request.user)
     if not gate.missing or gate.override is not None:
         # Put right meanwhile, or a reason already recorded today: nothing more to record.
