@@ -373,7 +373,7 @@ def show_tempo(tempo: str) -> str:
     return ", ".join(words)
 
 
-def _dose_field(name: str, verbose_name: str, help_text: str = "") -> models.PositiveSmallIntegerField:
+def dose_field(name: str, verbose_name: str, help_text: str = "") -> models.PositiveSmallIntegerField:
     low, high = DOSE_LIMITS[name]
     return models.PositiveSmallIntegerField(
         verbose_name,
@@ -415,15 +415,15 @@ class Exercise(models.Model):
         related_name="exercises",
         help_text="For whole-movement (integrate) exercises: the patterns it retrains.",
     )
-    sets = _dose_field("sets", "sets")
-    reps = _dose_field("reps", "repetitions", "Per set.")
-    hold_seconds = _dose_field("hold_seconds", "hold (seconds)", "How long each position is held.")
+    sets = dose_field("sets", "sets")
+    reps = dose_field("reps", "repetitions", "Per set.")
+    hold_seconds = dose_field("hold_seconds", "hold (seconds)", "How long each position is held.")
     tempo = models.CharField(
         max_length=20,
         blank=True,
         help_text="Seconds lowering, pausing and lifting, as 4/2/1; empty for a held position.",
     )
-    per_week = _dose_field("per_week", "times a week")
+    per_week = dose_field("per_week", "times a week")
     equipment = models.CharField(max_length=120, blank=True, help_text="“Foam roller”, “a wall”.")
     contraindications = models.TextField(
         "when not to do it", blank=True, help_text="In plain words: when to skip it or stop."

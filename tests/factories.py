@@ -1,3 +1,5 @@
+import datetime
+
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -249,3 +251,42 @@ class MeasureValueFactory(factory.django.DjangoModelFactory):
     measure = factory.SubFactory(MeasureFactory)
     side = ""
     value = 40
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    """A draft plan built from a finalised assessment, starting today, reviewed in four weeks;
+    `published=True` makes it the client's current plan."""
+
+    class Meta:
+        model = "plans.Plan"
+
+    assessment = factory.SubFactory(AssessmentFactory, final=True)
+    client = factory.SelfAttribute("assessment.client")
+    trainer = factory.SelfAttribute("assessment.trainer")
+    start_date = factory.LazyFunction(timezone.localdate)
+    review_date = factory.LazyAttribute(lambda plan: plan.start_date + datetime.timedelta(weeks=4))
+    sessions_per_week = 3
+
+    class Params:
+        published = factory.Trait(status="published", published_at=factory.LazyFunction(timezone.now))
+
+
+class PlanItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "plans.PlanItem"
+
+    plan = factory.SubFactory(PlanFactory)
+    exercise = factory.SubFactory(ExerciseFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    sets = 2
+    reps = 12
+    per_week = 3
+
+
+class PlanSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "plans.PlanSession"
+
+    plan = factory.SubFactory(PlanFactory, published=True)
+    done_on = factory.LazyFunction(timezone.localdate)
+    effort = 5

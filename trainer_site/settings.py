@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "imbalances",
     "clients",
     "assessments",
+    "plans",
     "reports",
     "security",
 ]

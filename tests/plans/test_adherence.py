@@ -1,0 +1,45 @@
+"""Adherence week by week: sessions ticked off against the plan's sessions a week."""
+
+import datetime
+
+from plans.adherence import plan_adherence
+from plans.models import Plan
+
+MONDAY = datetime.date(2026, 11, 2)
+
+
+def plan(start: datetime.date, per_week: int = 3) -> Plan:
+    return Plan(start_date=start, review_date=start + datetime.timedelta(weeks=4), sessions_per_week=per_week)
+
+
+def test_whole_weeks_count_against_the_weekly_target_and_extra_sessions_do_not_make_up_for_missed_ones():
+    days = [MONDAY, MONDAY + datetime.timedelta(days=2), MONDAY + datetime.timedelta(days=4)]
+    days += [MONDAY + datetime.timedelta(days=7 + n) for n in range(5)]  # five in the second week
+    adherence = plan_adherence(plan(MONDAY), done_on=days, until=MONDAY + datetime.timedelta(days=20))
+
+    assert [(week.starts_on, week.done, week.planned) for week in adherence.weeks] == [
+        (MONDAY, 3, 3),
+        (MONDAY + datetime.timedelta(days=7), 5, 3),
+        (MONDAY + datetime.timedelta(days=14), 0, 3),
+    ]
+    assert [week.percent for week in adherence.weeks] == [100, 100, 0]
+    assert (adherence.done, adherence.planned, adherence.percent) == (8, 9, 67)
+
+
+def test_a_plan_starting_midweek_asks_for_its_share_of_that_week():
+    thursday = MONDAY + datetime.timedelta(days=3)
+    adherence = plan_adherence(
+        plan(thursday, per_week=7), done_on=[thursday], until=MONDAY + datetime.timedelta(days=9)
+    )
+
+    first, second = adherence.weeks
+    assert (first.starts_on, first.done, first.planned) == (MONDAY, 1, 4)
+    assert (second.done, second.planned) == (0, 3)
+
+
+def test_before_any_session_is_due_there_is_no_percentage():
+    sunday = MONDAY + datetime.timedelta(days=6)
+    adherence = plan_adherence(plan(sunday, per_week=2), done_on=[], until=sunday)
+    assert adherence.weeks[0].planned == 0
+    assert adherence.weeks[0].percent is None and adherence.percent is None
+    assert plan_adherence(plan(sunday), done_on=[], until=MONDAY).weeks == []
