@@ -126,7 +126,8 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 def pattern_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """One pattern, retired or not: old reports still link here."""
+    """One pattern, retired or not: old reports still link here; with the active whole-movement
+    exercises that retrain it."""
     pattern = get_object_or_404(Pattern.objects.with_muscles().prefetch_related("sources"), slug=slug)
     rows = list(pattern.pattern_muscles.all())
     over_active, under_active = _split_by_role(rows)
@@ -134,6 +135,7 @@ def pattern_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "pattern": pattern,
         "over_active": over_active,
         "under_active": under_active,
+        "exercises": Exercise.objects.active().filter(patterns=pattern).in_phase_order(),
         "sources": _cited([*pattern.sources.all(), *(row.source for row in rows)]),
     }
     return render(request, "imbalances/pattern_detail.html", context)

@@ -699,3 +699,13 @@ def test_the_index_shows_a_catalogue_change_on_the_next_view(client, django_capt
 
     html = client.get(reverse("imbalances:index")).content.decode()
     assert "Head tilted or turned" in html and "Head tilt/turn" not in html
+
+
+def test_a_pattern_page_lists_the_active_whole_movement_exercises_that_retrain_it(client, library):
+    library["retired"].patterns.set([Pattern.objects.get(slug="forward-chin")])
+    html = client.get(reverse("imbalances:pattern", kwargs={"slug": "forward-chin"})).content.decode()
+    assert 'id="exercise-wall-drill"' in html and 'href="/catalogue/exercises/wall-drill/"' in html
+    assert "old-nod" not in html and "chin-nod" not in html
+
+    html = client.get(reverse("imbalances:pattern", kwargs={"slug": "head-tilt-turn"})).content.decode()
+    assert 'id="no-exercises"' in html
