@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -9,7 +10,7 @@ from django.utils import timezone
 
 from assessments.models import Assessment
 from plans.models import Plan, PlanItem, PlanSession
-from plans.proposal import propose
+from plans.proposal import Gap, propose
 from plans.signals import plan_published
 
 # Four weeks: long enough for a home programme to show, short enough to adjust it in time.
@@ -54,14 +55,21 @@ class PlanItemData:
     reason: str = ""
 
 
-def plan_build(*, assessment: Assessment, by) -> Plan:
+class Built(NamedTuple):
+    plan: Plan
+    # Findings the active library has no exercise for, for the trainer to fill by hand.
+    gaps: list[Gap]
+
+
+def plan_build(*, assessment: Assessment, by) -> Built:
     """A draft plan proposed from `assessment`'s findings (plans.proposal), or the draft already
-    built from it (a second press finds the first). Raises NotFinalError for a draft assessment."""
+    built from it (a second press finds the first, with no gaps to report). Raises NotFinalError
+    for a draft assessment."""
     if not assessment.is_final:
         raise NotFinalError
     existing = _draft_of(assessment)
     if existing:
-        return existing
+        return Built(existing, [])
     proposal = propose(assessment)
     items = [
         PlanItemData(
@@ -71,7 +79,8 @@ def plan_build(*, assessment: Assessment, by) -> Plan:
         )
         for item in proposal.proposals
     ]
-    return _create(assessment=assessment, by=by, items=items, reason="Proposed from the assessment")
+    plan = _create(assessment=assessment, by=by, items=items, reason="Proposed from the assessment")
+    return Built(plan, proposal.gaps)
 
 
 def plan_carry_forward(*, assessment: Assessment, by) -> Plan:

@@ -5,6 +5,7 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -43,6 +44,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         muscles_by_pattern[finding.pattern_id].append(finding)
     rows = [(finding, muscles_by_pattern.pop(finding.pattern_id, [])) for finding in pattern_findings]
     other_muscles = [finding for findings in muscles_by_pattern.values() for finding in findings]
+    # Through the reverse relation (assessments does not import plans), in one query: the plans
+    # built from this session and the client's current plan, which the page offers to carry forward.
+    plans = list(assessment.client.plans.filter(Q(assessment=assessment) | Q(status="published")))
     audit(request, client_id=assessment.client_id)
     return render(
         request,
@@ -52,6 +56,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "client": assessment.client,
             "rows": rows,
             "other_muscles": other_muscles,
+            "plans": [plan for plan in plans if plan.assessment_id == assessment.pk],
+            "current_plan": next((plan for plan in plans if plan.status == "published"), None),
         },
     )
 

@@ -6,7 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
@@ -111,6 +111,10 @@ class ClientDetailView(TrainerRequiredMixin, OwnClientMixin, DetailView):
         )
         context["assessments"] = Paginator(assessments, SESSIONS_PER_PAGE).get_page(
             self.request.GET.get("page")
+        )
+        # Through the reverse relation too: the plans section summarises them without a query.
+        context["plans"] = list(
+            self.object.plans.annotate(exercise_count=Count("items")).prefetch_related("sessions")
         )
         audit(self.request, client_id=self.object.pk)
         return context

@@ -40,8 +40,9 @@ def assessment():
 
 
 def test_build_proposes_a_draft_with_the_exercises_default_dosage(assessment):
-    plan = plan_build(assessment=assessment, by=assessment.trainer)
+    plan, gaps = plan_build(assessment=assessment, by=assessment.trainer)
 
+    assert gaps == []
     assert plan.is_draft and plan.client == assessment.client and plan.trainer == assessment.trainer
     (item,) = plan.items.all()
     assert (item.sets, item.reps, item.per_week, item.tempo, item.position) == (3, 10, 4, "2/1/2", 1)
@@ -51,8 +52,8 @@ def test_build_proposes_a_draft_with_the_exercises_default_dosage(assessment):
 
 
 def test_build_twice_finds_the_same_draft(assessment):
-    first = plan_build(assessment=assessment, by=assessment.trainer)
-    assert plan_build(assessment=assessment, by=assessment.trainer) == first
+    first, _ = plan_build(assessment=assessment, by=assessment.trainer)
+    assert plan_build(assessment=assessment, by=assessment.trainer) == (first, [])
     assert Plan.objects.count() == 1
 
 
@@ -66,7 +67,7 @@ def test_a_draft_assessment_gets_no_plan():
 
 
 def test_save_gives_exactly_these_items_in_this_order_and_keeps_each_reason(assessment):
-    plan = plan_build(assessment=assessment, by=assessment.trainer)
+    plan, _ = plan_build(assessment=assessment, by=assessment.trainer)
     proposed = plan.items.get()
     added = factories.ExerciseFactory(phase="integrate")
 
@@ -98,7 +99,7 @@ def test_save_gives_exactly_these_items_in_this_order_and_keeps_each_reason(asse
 
 
 def test_a_stale_save_writes_nothing(assessment):
-    plan = plan_build(assessment=assessment, by=assessment.trainer)
+    plan, _ = plan_build(assessment=assessment, by=assessment.trainer)
     with pytest.raises(ConflictError):
         plan_save(plan=plan, fields={"notes": "late"}, items=[], expected_version=7, by=assessment.trainer)
     plan.refresh_from_db()
@@ -111,7 +112,7 @@ def test_publish_replaces_the_current_plan_and_announces_it(assessment, django_c
     try:
         current = factories.PlanFactory(client=assessment.client, published=True)
         factories.PlanItemFactory(plan=current)
-        draft = plan_build(assessment=assessment, by=assessment.trainer)
+        draft, _ = plan_build(assessment=assessment, by=assessment.trainer)
 
         with pytest.raises(EmptyPlanError):
             plan_publish(plan=factories.PlanFactory(assessment=assessment), by=assessment.trainer)
@@ -167,7 +168,7 @@ def test_carry_forward_copies_the_current_plan_into_a_draft_of_the_new_assessmen
 
 
 def test_discard_deletes_a_draft_only(assessment):
-    draft = plan_build(assessment=assessment, by=assessment.trainer)
+    draft, _ = plan_build(assessment=assessment, by=assessment.trainer)
     plan_discard(plan=draft, by=assessment.trainer)
     assert not Plan.objects.filter(pk=draft.pk).exists()
     published = factories.PlanFactory(assessment=assessment, published=True)
