@@ -1,11 +1,15 @@
 """What a client sees: their portal home and the page where they choose a password."""
 
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import PasswordResetConfirmView
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from clients.roles import portal_client_required
@@ -20,11 +24,26 @@ def portal_home(request: HttpRequest) -> HttpResponse:
     # Through the reverse relation: this app does not import the assessments app.
     assessments = client.assessments.filter(status="final").order_by("-session_date", "-created_at")
     page = Paginator(assessments, SESSIONS_PER_PAGE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    # The current plan, shown first, with what it holds and this week's sessions in one query; the
+    # plans app itself is not imported either.
+    plan = (
+        client.plans.filter(status="published")
+        .annotate(
+            exercise_count=Count("items", distinct=True),
+            done_this_week=Count(
+                "sessions",
+                filter=Q(sessions__done_on__gte=today - timedelta(days=today.weekday())),
+                distinct=True,
+            ),
+        )
+        .first()
+    )
     audit(request, client_id=client.pk)
     return render(
         request,
         "clients/portal_home.html",
-        {"client": client, "trainer": client.trainer, "assessments": page},
+        {"client": client, "trainer": client.trainer, "assessments": page, "plan": plan},
     )
 
 
