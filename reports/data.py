@@ -3,13 +3,17 @@
 One builder per report kind returns plain dataclasses; the HTML page, the PDF
 and the cache key are all made from the same value, so they never disagree.
 Progress comes from `assessments.progress`, the one read model of it; a report
-adds only its header, its charts and an appendix that links to the catalogue.
+adds only its header, its charts, the plan the client was given (with, in the
+progress report, how much of it they did) and an appendix that links to the catalogue.
 """
 
+from collections import defaultdict
+from copy import copy
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from assessments.models import Assessment
@@ -25,8 +29,14 @@ from assessments.progress import (
 )
 from clients.models import Client
 from imbalances.links import slug_url_maker
+from imbalances.models import Phase, show_tempo
+from plans.adherence import Adherence, plan_adherence
+from plans.models import Plan, PlanItem, PlanSession
 from reports.charts import Chart, measure_chart, pain_chart, severity_chart
 from reports.models import ReportKind
+
+# The plans a client was given: a draft is the trainer's work in progress, never shown.
+GIVEN = (Plan.Status.PUBLISHED, Plan.Status.ENDED)
 
 
 @dataclass(frozen=True)
@@ -41,6 +51,64 @@ class AppendixEntry:
 class Appendix:
     patterns: list[AppendixEntry]
     muscles: list[AppendixEntry]
+
+
+@dataclass(frozen=True)
+class ReportPlanItem:
+    """An exercise of the plan in plain words, with its public page for whoever holds the PDF."""
+
+    name: str
+    phase: str
+    dosage: str
+    tempo: str
+    note: str
+    url: str
+    # Retired from the catalogue since: it stays in the plan and its page stays readable.
+    retired: bool
+
+
+@dataclass(frozen=True)
+class ReportPlan:
+    """A plan as the client was given it, never a draft; `ended_on` once it was ended or replaced."""
+
+    start_date: date
+    review_date: date
+    ended_on: date | None
+    sessions_per_week: int
+    notes: str
+    items: list[ReportPlanItem]
+
+
+@dataclass(frozen=True)
+class PlanAdherence:
+    """Home sessions from `start`: `done` as the client ticked them off, `planned` as the plans in
+    force asked (plans.adherence), and `percent` with each week counted up to its target."""
+
+    start: date
+    done: int
+    planned: int
+    percent: int
+
+
+@dataclass(frozen=True)
+class ProgressAdherence:
+    """How much of the home plan the client did, over the spans the progress report compares.
+
+    The change tables compare the latest session with the first and with the previous one, so the
+    figures beside them cover the same spans: `first_to_latest` from the first session's day to
+    the day before the latest, `since_previous` from the previous session's day to the day before
+    the latest (a home session on the day of a session counts towards the next one); with two
+    sessions only, the previous one is the first, and `since_previous` is None. One line for
+    the whole table rather than a column: every row of it spans the same days, so a column would
+    repeat one figure on every row. `overall` is the whole period up to its end or today, with the
+    sessions since the latest one: what the client did so far. While a plan runs it grows with the
+    days (each few days another session is due), and the report's content key with it: the PDF
+    says it as of the day it is rendered.
+    """
+
+    overall: PlanAdherence
+    first_to_latest: PlanAdherence | None
+    since_previous: PlanAdherence | None
 
 
 @dataclass(frozen=True)
@@ -60,6 +128,8 @@ class SummaryReport:
     header: ReportHeader
     client_id: int
     session: Session
+    # The plan built from this session that the client was given, as it stands.
+    plan: ReportPlan | None
     appendix: Appendix
 
 
@@ -70,6 +140,9 @@ class ProgressReport:
     pattern_charts: list[tuple[PatternProgress, Chart]]
     measure_charts: list[tuple[MeasureProgress, Chart]]
     pain_chart: Chart | None
+    # The client's current plan, and how much of their plans they did in the period.
+    plan: ReportPlan | None
+    adherence: ProgressAdherence | None
     appendix: Appendix
 
     @property
@@ -108,8 +181,8 @@ def _header(*, kind: str, client: Client, includes_drafts: bool, subject: str) -
 
 
 def build_summary(assessment_id: int) -> SummaryReport:
-    """The session summary of one assessment, draft or not. Seven queries at most;
-    raises Client.DoesNotExist when the assessment is gone.
+    """The session summary of one assessment, draft or not. Nine queries at most (seven for the
+    session, two for its plan); raises Client.DoesNotExist when the assessment is gone.
 
     The caller has already checked that the viewer may see this assessment.
     """
@@ -124,6 +197,11 @@ def build_summary(assessment_id: int) -> SummaryReport:
         ),
         client_id=client.pk,
         session=session,
+        plan=_report_plan(
+            Plan.objects.filter(assessment_id=assessment_id, status__in=GIVEN)
+            .order_by("-published_at", "-pk")
+            .first()
+        ),
         appendix=_appendix(
             [finding.pattern for finding in session.pattern_findings],
             [finding.muscle for finding in session.muscle_findings],
@@ -137,10 +215,12 @@ def build_progress(
     """A client's progress over their finalised assessments (and drafts when asked), oldest first:
     the latest `assessments.progress.MAX_SESSIONS` of the period, and how many earlier ones it leaves out.
 
-    Seven queries at most however many sessions; the caller has already checked access to the client.
+    Ten queries at most however many sessions, plans, exercises and home sessions: seven for the
+    sessions, three for the plans. The caller has already checked access to the client.
     """
     client = Client.objects.select_related("trainer").get(pk=client_id)
     progress = client_progress(client, start=start, end=end, include_drafts=include_drafts)
+    plans = _plans_in_period(client.pk, progress)
     return ProgressReport(
         header=_header(
             kind=ReportKind.PROGRESS,
@@ -152,6 +232,8 @@ def build_progress(
         pattern_charts=[(item, severity_chart(item)) for item in progress.patterns],
         measure_charts=[(item, measure_chart(item)) for item in progress.measures],
         pain_chart=pain_chart(progress.pain) if progress.pain else None,
+        plan=_report_plan(next((plan for plan in plans if plan.is_current), None)),
+        adherence=_progress_adherence(plans, progress),
         appendix=_appendix(
             [item.pattern for item in progress.patterns], [item.muscle for item in progress.muscles]
         ),
@@ -162,3 +244,97 @@ def _period_subject(start: date | None, end: date | None) -> str:
     if start and end:
         return f"Posture and muscle-imbalance progress from {start:%d %B %Y} to {end:%d %B %Y}"
     return "Posture and muscle-imbalance progress"
+
+
+def _report_plan(plan: Plan | None) -> ReportPlan | None:
+    """The plan with its exercises in their order: one query."""
+    if plan is None:
+        return None
+    exercise_url = slug_url_maker("imbalances:exercise")
+    items = PlanItem.objects.filter(plan=plan).select_related("exercise")
+    return ReportPlan(
+        start_date=plan.start_date,
+        review_date=plan.review_date,
+        ended_on=timezone.localdate(plan.ended_at) if plan.ended_at else None,
+        sessions_per_week=plan.sessions_per_week,
+        notes=plan.notes,
+        items=[
+            ReportPlanItem(
+                name=item.exercise.name,
+                phase=Phase(item.exercise.phase).label,
+                dosage=item.dosage,
+                tempo=show_tempo(item.tempo),
+                note=item.note,
+                url=settings.SITE_URL + exercise_url(item.exercise.slug),
+                retired=not item.exercise.is_active,
+            )
+            for item in items
+        ],
+    )
+
+
+def _adherence_end(progress: ClientProgress) -> date:
+    today = timezone.localdate()
+    return min(progress.end, today) if progress.end else today
+
+
+def _plans_in_period(client_id: int, progress: ClientProgress) -> list[Plan]:
+    """The client's current plan and the plans they were given that ran in the report's period,
+    oldest first. One query. Without a chosen start, every plan: the home plan may have begun
+    before the first assessment of the report."""
+    start, end = progress.start, _adherence_end(progress)
+    ran = Q(start_date__lte=end)
+    if start:
+        ran &= Q(ended_at__isnull=True) | Q(ended_at__date__gte=start)
+    return list(
+        Plan.objects.filter(client_id=client_id, status__in=GIVEN)
+        .filter(ran | Q(status=Plan.Status.PUBLISHED))
+        .order_by("start_date", "pk")
+    )
+
+
+def _progress_adherence(plans: list[Plan], progress: ClientProgress) -> ProgressAdherence | None:
+    """None when no plan asked for a home session in the period. One query (none without plans):
+    the days ticked off."""
+    if not plans:
+        return None
+    start, end = progress.start, _adherence_end(progress)
+    sessions = PlanSession.objects.filter(plan__in=plans, done_on__lte=end).order_by()
+    if start:
+        sessions = sessions.filter(done_on__gte=start)
+    done_on: dict[int, list[date]] = defaultdict(list)
+    for plan_id, day in sessions.values_list("plan_id", "done_on"):
+        done_on[plan_id].append(day)
+    overall = _span_adherence(plans, done_on, start=start, end=end)
+    if overall is None:
+        return None
+    checks = [session.session_date for session in progress.sessions]
+    first_to_latest = since_previous = None
+    if len(checks) > 1:
+        before_latest = checks[-1] - timedelta(days=1)
+        first_to_latest = _span_adherence(plans, done_on, start=checks[0], end=before_latest)
+        if len(checks) > 2:
+            since_previous = _span_adherence(plans, done_on, start=checks[-2], end=before_latest)
+    return ProgressAdherence(overall=overall, first_to_latest=first_to_latest, since_previous=since_previous)
+
+
+def _span_adherence(
+    plans: list[Plan], done_on: dict[int, list[date]], *, start: date | None, end: date
+) -> PlanAdherence | None:
+    """The plans' adherence counted from `start` (or each plan's start) to `end`, week by week as
+    plans.adherence counts it; None when nothing was planned in that span."""
+    weeks, first = [], None
+    for plan in plans:
+        # plan_adherence counts from the plan's start: a span that starts later counts from there.
+        counted = copy(plan)
+        if start and start > plan.start_date:
+            counted.start_date = start
+        until = min(end, timezone.localdate(plan.ended_at)) if plan.ended_at else end
+        adherence = plan_adherence(counted, done_on=done_on[plan.pk], until=until)
+        if adherence.weeks:
+            weeks.extend(adherence.weeks)
+            first = min(first or counted.start_date, counted.start_date)
+    total = Adherence(weeks=weeks)
+    if first is None or not total.planned:
+        return None
+    return PlanAdherence(start=first, done=total.done, planned=total.planned, percent=total.percent)

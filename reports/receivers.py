@@ -1,14 +1,16 @@
-"""Renders what a finalise or a catalogue change alters, so that a client's download comes from storage.
+"""Renders what a finalise, a plan's publication or a catalogue change alters, so that a client's
+download comes from storage.
 
-assessments and the catalogue may not import reports (data flows catalogue -> assessments ->
-reports), so assessment_finalise and imbalances.services.catalogue_changed send their own
-signals, explicitly and after the commit, and ReportsConfig.ready() connects the receivers
-here to them.
+assessments, plans and the catalogue may not import reports (data flows catalogue -> assessments ->
+plans -> reports), so assessment_finalise, plan_publish and imbalances.services.catalogue_changed
+send their own signals, explicitly and after the commit, and ReportsConfig.ready() connects the
+receivers here to them.
 """
 
 import logging
 
 from assessments.models import Assessment
+from plans.models import Plan
 from reports.models import ReportKind
 from reports.services import ReportRequest
 from reports.tasks import queue_renders, render_reports_again
@@ -23,6 +25,20 @@ def render_finalised_reports(sender, *, assessment: Assessment, **kwargs) -> Non
             ReportRequest(kind=ReportKind.SUMMARY, object_id=assessment.pk),
             # The client's own view: finalised sessions only, whole history, as portal_progress_pdf.
             ReportRequest(kind=ReportKind.PROGRESS, object_id=assessment.client_id),
+        ]
+    )
+
+
+def render_published_plan_reports(sender, *, plan: Plan, **kwargs) -> None:
+    """Queue, as the portal serves them, the summary of the session the plan was built from (it
+    shows the plan), the summaries of the sessions whose plans it replaced (they now say that
+    their plan ended) and the client's progress report (its plan and adherence). One query."""
+    replaced = Plan.objects.filter(replaced_by=plan).values_list("assessment_id", flat=True)
+    assessment_ids = dict.fromkeys([plan.assessment_id, *replaced])
+    queue_renders(
+        [
+            *(ReportRequest(kind=ReportKind.SUMMARY, object_id=pk) for pk in assessment_ids),
+            ReportRequest(kind=ReportKind.PROGRESS, object_id=plan.client_id),
         ]
     )
 
