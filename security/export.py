@@ -24,6 +24,7 @@ from django.utils.text import slugify
 
 from assessments.models import Assessment, MeasureValue, MuscleFinding, PatternFinding
 from clients.models import Client, MedicalClearance, details_field
+from plans.models import Plan, PlanItem, PlanSession
 from reports.data import build_progress, build_summary
 from reports.pdf import pdf_filename, render_pdf
 from reports.services import rendered_report_find, report_key
@@ -169,6 +170,58 @@ def _assessment(assessment: Assessment) -> dict[str, Any]:
     }
 
 
+def _plans(client: Client) -> list[dict[str, Any]]:
+    """Every plan with its exercises and the sessions the client logged; drafts too. Three queries."""
+    plans = (
+        Plan.objects.filter(client=client)
+        .select_related("trainer")
+        .prefetch_related(
+            Prefetch("items", PlanItem.objects.select_related("exercise")),
+            Prefetch("sessions", PlanSession.objects.order_by("done_on")),
+        )
+        .order_by("start_date", "created_at")
+    )
+    return [
+        {
+            "id": plan.pk,
+            "assessment_id": plan.assessment_id,
+            "status": plan.status,
+            "trainer": _who(plan.trainer),
+            "start_date": plan.start_date,
+            "review_date": plan.review_date,
+            "sessions_per_week": plan.sessions_per_week,
+            "notes": plan.notes,
+            "version": plan.version,
+            "published_at": plan.published_at,
+            "ended_at": plan.ended_at,
+            "replaced_by": plan.replaced_by_id,
+            "created_at": plan.created_at,
+            "updated_at": plan.updated_at,
+            "items": [_plan_item(item) for item in plan.items.all()],
+            "sessions": [
+                {"done_on": s.done_on, "effort": s.effort, "note": s.note, "logged_at": s.logged_at}
+                for s in plan.sessions.all()
+            ],
+        }
+        for plan in plans
+    ]
+
+
+def _plan_item(item: PlanItem) -> dict[str, Any]:
+    return {
+        "exercise": item.exercise.slug,
+        "exercise_name": item.exercise.name,
+        "sets": item.sets,
+        "reps": item.reps,
+        "hold_seconds": item.hold_seconds,
+        "tempo": item.tempo,
+        "per_week": item.per_week,
+        "dosage": item.dosage,
+        "note": item.note,
+        "reason": item.reason,
+    }
+
+
 HISTORY_SKIP = {"history_id", "history_date", "history_user", "history_type", "history_change_reason"}
 
 
@@ -181,13 +234,16 @@ def _history_values(record: Model) -> dict[str, Any]:
     }
 
 
-def history_querysets(client_id: int, assessment_ids: set[int]) -> dict[str, Any]:
-    """Every historical row about this client, including those of assessments since deleted."""
+def history_querysets(client_id: int, assessment_ids: set[int], plan_ids: set[int]) -> dict[str, Any]:
+    """Every historical row about this client, including those of assessments and plans since deleted."""
     return {
         "assessment": Assessment.history.filter(client_id=client_id),
         "pattern_finding": PatternFinding.history.filter(assessment_id__in=assessment_ids),
         "muscle_finding": MuscleFinding.history.filter(assessment_id__in=assessment_ids),
         "measure_value": MeasureValue.history.filter(assessment_id__in=assessment_ids),
+        "plan": Plan.history.filter(client_id=client_id),
+        "plan_item": PlanItem.history.filter(plan_id__in=plan_ids),
+        "plan_session": PlanSession.history.filter(plan_id__in=plan_ids),
     }
 
 
@@ -198,10 +254,19 @@ def historical_assessment_ids(client_id: int) -> set[int]:
     return set(current) | set(past)
 
 
+def historical_plan_ids(client_id: int) -> set[int]:
+    """Ids of every plan this client ever had, discarded drafts too (from the history)."""
+    current = Plan.objects.filter(client_id=client_id).values_list("pk", flat=True)
+    past = Plan.history.filter(client_id=client_id).values_list("id", flat=True)
+    return set(current) | set(past)
+
+
 def _history(client: Client) -> list[dict[str, Any]]:
     rows = []
-    ids = historical_assessment_ids(client.pk)
-    for kind, queryset in history_querysets(client.pk, ids).items():
+    querysets = history_querysets(
+        client.pk, historical_assessment_ids(client.pk), historical_plan_ids(client.pk)
+    )
+    for kind, queryset in querysets.items():
         for record in queryset.select_related("history_user"):
             rows.append(
                 {
@@ -348,6 +413,7 @@ def export_document(client: Client, assessments: list[Assessment] | None = None)
         "screenings": _screenings(client),
         "assessment_overrides": _assessment_overrides(client),
         "assessments": [_assessment(a) for a in assessments],
+        "plans": _plans(client),
         "history": _history(client),
         "report_downloads": _report_downloads(client),
         "audit_events": _audit_events(client),

@@ -17,11 +17,13 @@ from django_tasks_db.models import DBTaskResult
 from assessments.models import Assessment, MuscleFinding, PatternFinding
 from clients.models import AssessmentOverride, Client, MedicalClearance, Screening
 from clients.services import user_sessions_end
+from plans.models import Plan, PlanItem, PlanSession
 from reports.models import RenderedReport, ReportDownload, ReportKind
 from reports.services import rendered_reports_delete, storage_delete
 from security.export import (
     export_zip,
     historical_assessment_ids,
+    historical_plan_ids,
     history_querysets,
     login_names,
     login_record_querysets,
@@ -144,7 +146,8 @@ def client_erase(*, client: Client, by: AbstractBaseUser) -> None:
         )
         portal_user = client.portal_user
         assessment_ids = historical_assessment_ids(client.pk)
-        history = history_querysets(client.pk, assessment_ids)
+        plan_ids = historical_plan_ids(client.pk)
+        history = history_querysets(client.pk, assessment_ids, plan_ids)
         admin_log_targets: dict[type[Model], set[int]] = {
             Client: {client.pk},
             Assessment: assessment_ids,
@@ -152,6 +155,11 @@ def client_erase(*, client: Client, by: AbstractBaseUser) -> None:
             | _ids(PatternFinding, assessment_id__in=assessment_ids),
             MuscleFinding: set(history["muscle_finding"].values_list("id", flat=True))
             | _ids(MuscleFinding, assessment_id__in=assessment_ids),
+            Plan: plan_ids,
+            PlanItem: set(history["plan_item"].values_list("id", flat=True))
+            | _ids(PlanItem, plan_id__in=plan_ids),
+            PlanSession: set(history["plan_session"].values_list("id", flat=True))
+            | _ids(PlanSession, plan_id__in=plan_ids),
             Screening: _ids(Screening, client=client),
             MedicalClearance: _ids(MedicalClearance, screening__client=client),
             AssessmentOverride: _ids(AssessmentOverride, client=client),
@@ -167,7 +175,10 @@ def client_erase(*, client: Client, by: AbstractBaseUser) -> None:
         ReportDownload.objects.filter(client=client).delete()
         rendered_reports_delete(reports=RenderedReport.objects.filter(client=client))
         _exports_delete(ClientExport.objects.filter(client=client))
-        # Findings cascade. Deleting writes "-" history rows, removed just below with the rest.
+        # Items and sessions cascade with their plans, findings with their assessments; plans
+        # protect the assessment they answer, so they go first. Deleting writes "-" history rows,
+        # removed just below with the rest.
+        Plan.objects.filter(client=client).delete()
         Assessment.objects.filter(client=client).delete()
         for queryset in history.values():
             queryset.delete()

@@ -125,6 +125,7 @@ def client_erase_view(request: HttpRequest, client_pk: int) -> HttpResponse:
         return redirect("clients:list" if is_trainer(request.user) else "admin:index")
     counts = {
         "assessments": client.assessments.count(),
+        "plans": client.plans.count(),
         "screenings": client.screenings.count(),
         "report_downloads": client.report_downloads.count(),
     }

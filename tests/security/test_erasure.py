@@ -30,10 +30,20 @@ from django_tasks_db.models import DBTaskResult
 from assessments.models import Assessment, MeasureValue, MuscleFinding, PatternFinding
 from assessments.services import MuscleFindingData, PatternFindingData, assessment_finalise, assessment_save
 from clients.models import AssessmentOverride, Client, MedicalClearance, Screening
+from plans.models import Plan, PlanItem, PlanSession
+from plans.services import (
+    PlanItemData,
+    plan_build,
+    plan_carry_forward,
+    plan_discard,
+    plan_publish,
+    plan_save,
+    session_log,
+)
 from reports.models import RenderedReport, ReportDownload
 from reports.services import rendered_reports_delete
 from reports.tasks import render_report_pdf
-from security.export import export_document
+from security.export import export_document, historical_plan_ids
 from security.models import AuditEvent, ClientExport
 from security.services import client_export_request
 from tests import factories
@@ -55,6 +65,9 @@ class Erasable:
     assessment_ids: set[int]
     pattern_finding_ids: set[int]
     muscle_finding_ids: set[int]
+    plan_ids: set[int]
+    plan_item_ids: set[int]
+    plan_session_ids: set[int]
     file_names: list[str]
     export_files: list[str]
     letter_files: list[str]
@@ -88,6 +101,31 @@ def _session(client_record: Client, trainer, *, day: date, pattern, muscle) -> A
     return assessment_finalise(assessment=assessment, by=trainer, expected_version=assessment.version)
 
 
+def _plan(client_record: Client, trainer, *, first: Assessment, latest: Assessment) -> Plan:
+    """A plan built, tailored and published through the services, with sessions the client logged,
+    and a draft carried forward and discarded: history of a plan that no longer exists."""
+    plan, _ = plan_build(assessment=first, by=trainer)
+    start = timezone.localdate() - timedelta(days=7)
+    plan = plan_save(
+        plan=plan,
+        fields={"start_date": start, "review_date": start + timedelta(weeks=4), "notes": f"{MARKER} plan"},
+        items=[
+            PlanItemData(
+                exercise_id=factories.ExerciseFactory().pk, sets=2, reps=10, note=f"{MARKER} go gently"
+            ),
+            PlanItemData(exercise_id=factories.ExerciseFactory().pk, hold_seconds=30, reason="For the tilt"),
+        ],
+        expected_version=plan.version,
+        by=trainer,
+    )
+    plan = plan_publish(plan=plan, by=trainer)
+    portal_user = client_record.portal_user
+    session_log(plan=plan, done_on=start + timedelta(days=1), effort=6, note=f"{MARKER} sore", by=portal_user)
+    session_log(plan=plan, done_on=start + timedelta(days=4), by=portal_user)
+    plan_discard(plan=plan_carry_forward(assessment=latest, by=trainer), by=trainer)
+    return plan
+
+
 def _with_everything(client_record: Client, trainer, admin_user, settings) -> None:
     """Screening, sessions with history, downloads, renders, audit, logins, admin log, a task."""
     pattern = factories.PatternFactory()
@@ -98,8 +136,9 @@ def _with_everything(client_record: Client, trainer, admin_user, settings) -> No
     measured = factories.MeasureValueFactory(assessment=first, value=40)
     measured.value = 42
     measured.save()
-    _session(client_record, trainer, day=date(2026, 3, 1), pattern=pattern, muscle=muscle)
+    latest = _session(client_record, trainer, day=date(2026, 3, 1), pattern=pattern, muscle=muscle)
     factories.AssessmentFactory(client=client_record, notes=f"{MARKER} draft")
+    plan = _plan(client_record, trainer, first=first, latest=latest)
 
     desk = BrowserClient()
     desk.force_login(trainer)
@@ -129,7 +168,7 @@ def _with_everything(client_record: Client, trainer, admin_user, settings) -> No
     failed = BrowserClient()
     failed.post(reverse("login"), {"username": portal_user.username, "password": "still not it"})
 
-    for obj in (client_record, first, portal_user):
+    for obj in (client_record, first, plan, portal_user):
         LogEntry.objects.create(
             user=admin_user,
             content_type=ContentType.objects.get_for_model(obj),
@@ -170,6 +209,7 @@ def erasable(trainer, admin_user, settings) -> Erasable:
     )
     _with_everything(client_record, trainer, admin_user, settings)
     ids = set(Assessment.objects.filter(client=client_record).values_list("pk", flat=True))
+    plan_ids = historical_plan_ids(client_record.pk)
     return Erasable(
         client=client_record,
         email=client_record.email,
@@ -182,6 +222,9 @@ def erasable(trainer, admin_user, settings) -> Erasable:
         muscle_finding_ids=set(
             MuscleFinding.history.filter(assessment_id__in=ids).values_list("id", flat=True)
         ),
+        plan_ids=plan_ids,
+        plan_item_ids=set(PlanItem.history.filter(plan_id__in=plan_ids).values_list("id", flat=True)),
+        plan_session_ids=set(PlanSession.history.filter(plan_id__in=plan_ids).values_list("id", flat=True)),
         file_names=list(
             RenderedReport.objects.filter(client=client_record).values_list("file_name", flat=True)
         ),
@@ -238,6 +281,16 @@ def test_the_fixture_really_holds_everything(erasable):
     assert Screening.objects.filter(client=client_record).exists()
     assert Assessment.history.filter(client_id=client_record.pk, history_type="~").exists()
     assert PatternFinding.history.filter(assessment_id__in=erasable.assessment_ids).count() >= 4
+    plan = Plan.objects.get(client=client_record)
+    assert plan.is_current
+    assert Plan.history.filter(client_id=client_record.pk, history_type="~").exists()
+    # The discarded draft is gone but for its history, which erasure must find too.
+    assert len(erasable.plan_ids) == 2
+    assert Plan.history.filter(client_id=client_record.pk, history_type="-").exists()
+    assert PlanItem.history.filter(plan_id__in=erasable.plan_ids).exclude(plan_id=plan.pk).exists()
+    assert plan.items.count() == 2
+    assert plan.sessions.count() == 2
+    assert PlanSession.history.filter(plan=plan, history_user=client_record.portal_user).count() == 2
     assert ReportDownload.objects.filter(client=client_record, user_id=erasable.user_id).exists()
     assert ReportDownload.objects.filter(client=client_record).exclude(user_id=erasable.user_id).exists()
     assert len(erasable.file_names) >= 2
@@ -247,7 +300,7 @@ def test_the_fixture_really_holds_everything(erasable):
     assert apps.get_model("axes", "AccessAttempt").objects.filter(username=erasable.username).exists()
     live_users = {s.get_decoded().get("_auth_user_id") for s in Session.objects.all()}
     assert str(erasable.user_id) in live_users
-    assert LogEntry.objects.count() == 3
+    assert LogEntry.objects.count() == 4
     assert DBTaskResult.objects.count() == 4
     assert len(erasable.export_files) == 1
     assert all(default_storage.exists(name) for name in erasable.export_files)
@@ -288,6 +341,9 @@ def _assert_nothing_points_at(erasable: Erasable) -> None:
         Assessment: erasable.assessment_ids,
         PatternFinding: erasable.pattern_finding_ids,
         MuscleFinding: erasable.muscle_finding_ids,
+        Plan: erasable.plan_ids,
+        PlanItem: erasable.plan_item_ids,
+        PlanSession: erasable.plan_session_ids,
         get_user_model(): {erasable.user_id},
     }
     for model in _all_models():
@@ -355,10 +411,12 @@ def test_another_clients_data_is_untouched(
     bystander.refresh_from_db()
     assert bystander.portal_user is not None
     assert Assessment.history.filter(client_id=bystander.pk).count() > 0
+    assert Plan.objects.get(client=bystander).sessions.count() == 2
+    assert Plan.history.filter(client_id=bystander.pk).count() > 0
     assert all(default_storage.exists(name) for name in other_files)
     assert ReportDownload.objects.filter(client=bystander).count() == 3
     assert AuditEvent.objects.filter(client=bystander).count() >= 3
-    assert LogEntry.objects.count() == 3
+    assert LogEntry.objects.count() == 4
     assert DBTaskResult.objects.count() == 4
     assert ClientExport.objects.filter(client=bystander).count() == 2
     changed = {label for label in before if before[label] != after[label]}
@@ -376,6 +434,12 @@ def test_another_clients_data_is_untouched(
         "assessments.HistoricalMuscleFinding",
         "assessments.MeasureValue",
         "assessments.HistoricalMeasureValue",
+        "plans.Plan",
+        "plans.PlanItem",
+        "plans.PlanSession",
+        "plans.HistoricalPlan",
+        "plans.HistoricalPlanItem",
+        "plans.HistoricalPlanSession",
         "reports.ReportDownload",
         "reports.RenderedReport",
         "security.AuditEvent",
@@ -401,6 +465,7 @@ def test_the_confirmation_page_explains_what_goes(client, trainer, erasable):
     text = response.content.decode()
     assert "Type the client&#x27;s full name to confirm" in text
     assert "3 assessments" in text
+    assert "1 corrective plan with" in text
     assert erasable.username in text
 
 
@@ -611,7 +676,7 @@ def _sessions_of(user_id: int) -> int:
 def _held_by_model(erasable: Erasable) -> dict[str, Callable[[], int]]:
     """For each model that can hold a client's data: how many of its rows are the erased client's."""
     client_id, user_id, ids = erasable.client.pk, erasable.user_id, erasable.assessment_ids
-    export_ids = erasable.export_ids
+    export_ids, plan_ids = erasable.export_ids, erasable.plan_ids
     about = Q(content_type=ContentType.objects.get_for_model(Client), object_id=str(client_id)) | Q(
         content_type=ContentType.objects.get_for_model(get_user_model()), object_id=str(user_id)
     )
@@ -650,6 +715,12 @@ def _held_by_model(erasable: Erasable) -> dict[str, Callable[[], int]]:
         "assessments.HistoricalMuscleFinding": MuscleFinding.history.filter(assessment_id__in=ids).count,
         "assessments.MeasureValue": MeasureValue.objects.filter(assessment_id__in=ids).count,
         "assessments.HistoricalMeasureValue": MeasureValue.history.filter(assessment_id__in=ids).count,
+        "plans.Plan": Plan.objects.filter(client_id=client_id).count,
+        "plans.HistoricalPlan": Plan.history.filter(client_id=client_id).count,
+        "plans.PlanItem": PlanItem.objects.filter(plan_id__in=plan_ids).count,
+        "plans.HistoricalPlanItem": PlanItem.history.filter(plan_id__in=plan_ids).count,
+        "plans.PlanSession": PlanSession.objects.filter(plan_id__in=plan_ids).count,
+        "plans.HistoricalPlanSession": PlanSession.history.filter(plan_id__in=plan_ids).count,
         "reports.RenderedReport": RenderedReport.objects.filter(client_id=client_id).count,
         "reports.ReportDownload": ReportDownload.objects.filter(
             Q(client_id=client_id) | Q(user_id=user_id)
@@ -679,6 +750,8 @@ HOLDS_NO_CLIENT_DATA = {
     "imbalances.Exercise_patterns": "the public catalogue",
     "imbalances.Exercise_sources": "the public catalogue",
     "imbalances.CatalogueImport": "who imported which catalogue pack: no client's data",
+    "studio.Studio": "the studio's name, branding and contact details",
+    "studio.TrainerProfile": "a trainer's display name and credentials",
 }
 
 

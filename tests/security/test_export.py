@@ -211,6 +211,101 @@ def test_a_client_without_final_sessions_gets_data_without_pdfs(client, trainer,
     assert data["assessment_overrides"] == []
 
 
+def test_it_exports_the_plans_with_their_exercises_and_the_sessions_the_client_logged(
+    client, trainer, record
+):
+    latest = record.assessments.get(session_date=date(2026, 3, 14))
+    bridge = factories.ExerciseFactory(name="Glute bridge", slug="glute-bridge")
+    stretch = factories.ExerciseFactory(
+        name="Hip flexor stretch", slug="hip-flexor-stretch", phase="lengthen"
+    )
+    plan = factories.PlanFactory(
+        assessment=latest,
+        published=True,
+        start_date=date(2026, 3, 16),
+        review_date=date(2026, 4, 13),
+        notes="Before work, three times a week.",
+    )
+    factories.PlanItemFactory(
+        plan=plan,
+        exercise=bridge,
+        sets=3,
+        reps=10,
+        tempo="3/1/1",
+        per_week=3,
+        note="Squeeze at the top.",
+        reason="For glutes",
+    )
+    factories.PlanItemFactory(
+        plan=plan, exercise=stretch, sets=2, reps=None, hold_seconds=30, per_week=5, reason="For iliacus"
+    )
+    factories.PlanSessionFactory(plan=plan, done_on=date(2026, 3, 18), effort=6, note="Wobbly on one leg.")
+    factories.PlanSessionFactory(plan=plan, done_on=date(2026, 3, 17), effort=None)
+    factories.PlanFactory(assessment=latest, start_date=date(2026, 4, 2), review_date=date(2026, 4, 30))
+    login_as(client, trainer)
+
+    data, _, _ = _export(client, record)
+
+    assert [(p["status"], p["start_date"], p["review_date"]) for p in data["plans"]] == [
+        ("published", "2026-03-16", "2026-04-13"),
+        ("draft", "2026-04-02", "2026-04-30"),
+    ]
+    exported = data["plans"][0]
+    assert (exported["notes"], exported["assessment_id"], exported["trainer"]) == (
+        "Before work, three times a week.",
+        latest.pk,
+        "Alice Archer",
+    )
+    assert exported["items"] == [
+        {
+            "exercise": "glute-bridge",
+            "exercise_name": "Glute bridge",
+            "sets": 3,
+            "reps": 10,
+            "hold_seconds": None,
+            "tempo": "3/1/1",
+            "per_week": 3,
+            "dosage": "3 sets of 10, 3 times a week",
+            "note": "Squeeze at the top.",
+            "reason": "For glutes",
+        },
+        {
+            "exercise": "hip-flexor-stretch",
+            "exercise_name": "Hip flexor stretch",
+            "sets": 2,
+            "reps": None,
+            "hold_seconds": 30,
+            "tempo": "",
+            "per_week": 5,
+            "dosage": "2 holds of 30 seconds, 5 times a week",
+            "note": "",
+            "reason": "For iliacus",
+        },
+    ]
+    assert [(s["done_on"], s["effort"], s["note"]) for s in exported["sessions"]] == [
+        ("2026-03-17", None, ""),
+        ("2026-03-18", 6, "Wobbly on one leg."),
+    ]
+    assert data["plans"][1]["items"] == data["plans"][1]["sessions"] == []
+    assert {"plan", "plan_item", "plan_session"} <= {h["record"] for h in data["history"]}
+
+
+def test_the_history_keeps_a_discarded_plan(trainer, record):
+    plan = factories.PlanFactory(
+        assessment=record.assessments.filter(status="final").first(), notes="Never shown."
+    )
+    factories.PlanItemFactory(plan=plan, note="Was in the draft.")
+    plan.delete()
+
+    document = export_document(record)
+
+    assert document["plans"] == []
+    notes = {h["values"].get("note") for h in document["history"] if h["record"] == "plan_item"}
+    assert "Was in the draft." in notes
+    deleted = [h for h in document["history"] if h["record"] == "plan" and h["type"] == "Deleted"]
+    assert [h["values"]["notes"] for h in deleted] == ["Never shown."]
+
+
 def test_the_export_is_recorded_in_the_audit_trail(client, trainer, record):
     login_as(client, trainer)
 
@@ -270,11 +365,15 @@ def test_the_data_document_takes_a_fixed_number_of_queries(
         factories.PatternFindingFactory(assessment=assessment, pattern=pattern)
         factories.MuscleFindingFactory(assessment=assessment)
         screening(client_record)
+        plan = factories.PlanFactory(assessment=assessment)
+        factories.PlanItemFactory(plan=plan)
+        factories.PlanSessionFactory(plan=plan)
 
     with django_assert_max_num_queries(DOCUMENT_QUERIES):
         document = export_document(client_record)
 
     assert len(document["assessments"]) == Assessment.objects.filter(client=client_record).count()
+    assert [(len(p["items"]), len(p["sessions"])) for p in document["plans"]] == [(1, 1)] * sessions
 
 
 def test_the_client_page_links_to_export_and_erasure(client, trainer, client_record):
@@ -305,11 +404,14 @@ def test_the_admin_lists_clients_with_links_to_their_data_but_no_health_notes(
     assert client.post(reverse("admin:clients_client_delete", args=[client_record.pk])).status_code == 403
 
 
-# How many queries the data document takes, whatever the number of sessions.
-# One more for the reasons recorded to assess anyway (clearances come with their screenings), and
-# two for the measures taken (their values and their history).
-DOCUMENT_QUERIES = 19
+# How many queries the data document takes, whatever the number of sessions and plans.
+# One more for the reasons recorded to assess anyway (clearances come with their screenings),
+# two for the measures taken (their values and their history), three for the plans (with their
+# exercises and logged sessions) and five for the plans' history (every plan's id, then the
+# versions of plans, items and sessions).
+DOCUMENT_QUERIES = 27
 MANY_SESSIONS = 400
+MANY_PLANS = 5
 
 
 def _ready_export(client_record, **fields) -> ClientExport:
@@ -350,6 +452,15 @@ def many_sessions(client_record):
         PatternFinding(assessment=assessment, pattern=pattern, severity=1 + n % 3)
         for n, assessment in enumerate(assessments)
     )
+    exercises = factories.ExerciseFactory.create_batch(3)
+    for assessment in assessments[-MANY_PLANS:]:
+        plan = factories.PlanFactory(
+            assessment=assessment, start_date=assessment.session_date, status="ended"
+        )
+        for exercise in exercises:
+            factories.PlanItemFactory(plan=plan, exercise=exercise)
+        for day in (1, 2):
+            factories.PlanSessionFactory(plan=plan, done_on=assessment.session_date + timedelta(days=day))
     return client_record
 
 
@@ -423,6 +534,7 @@ def test_the_task_builds_data_json_of_400_sessions_in_a_fixed_number_of_queries(
     assert sessions[0]["session_date"] == date(2020, 1, 6)
     assert sessions[-1]["notes"] == f"Session {MANY_SESSIONS - 1}."
     assert all(len(session["pattern_findings"]) == 1 for session in sessions)
+    assert [(len(p["items"]), len(p["sessions"])) for p in document["plans"]] == [(3, 2)] * MANY_PLANS
 
 
 def test_the_task_zips_every_session_of_400_into_storage(many_sessions, trainer, monkeypatch):

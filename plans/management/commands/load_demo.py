@@ -6,6 +6,8 @@ from assessments import demo as assessment_demo
 from clients import demo as client_demo
 from imbalances.catalogue_io import CatalogueInvalid
 from imbalances.services import shipped_packs_import
+from plans import demo as plan_demo
+from studio import demo as studio_demo
 
 
 class Command(BaseCommand):
@@ -17,7 +19,11 @@ class Command(BaseCommand):
                 # Packs first: the demo sessions may record findings on any pattern of the catalogue.
                 imports = shipped_packs_import()
                 logins = client_demo.load_people()
+                # After the people: each demo trainer gets a profile with their credentials.
+                studio_demo.load_studio()
                 added = assessment_demo.load_assessments()
+                # A plan answers a finalised session, so it comes after them.
+                plan_sessions = plan_demo.load_plans()
         except CatalogueInvalid as invalid:
             for problem in invalid.problems:
                 self.stderr.write(problem)
@@ -28,6 +34,8 @@ class Command(BaseCommand):
             )
         if added:
             self.stdout.write(f"Added {added} demo assessments.")
+        if plan_sessions:
+            self.stdout.write(f"Added {plan_sessions} demo plan sessions.")
         self.stdout.write(self.style.SUCCESS(f"Demo studio ready. Sign in at {settings.SITE_URL}/ with:"))
         for role, username in logins:
             self.stdout.write(f"  {role:<8} {username:<22} password: {client_demo.DEMO_PASSWORD}")
