@@ -26,6 +26,8 @@ from clients.models import (
     details_field,
     letter_file_name,
 )
+from studio.branding import trainer_name, trainer_signature
+from studio.models import Studio
 
 logger = logging.getLogger(__name__)
 
@@ -235,7 +237,14 @@ def portal_invite(*, client: Client, by: AbstractBaseUser) -> AbstractBaseUser:
             client.portal_user = user
             client.save(update_fields=["portal_user", "updated_at"])
         link = portal_set_password_url(user)
-        context = {"client": client, "trainer": client.trainer, "link": link, "username": user.username}
+        context = {
+            "client": client,
+            "studio": Studio.current(),
+            "trainer_name": trainer_name(client.trainer),
+            "trainer_signature": trainer_signature(client.trainer),
+            "link": link,
+            "username": user.username,
+        }
         send_mail(
             subject=render_to_string("clients/email/portal_invite_subject.txt", context).strip(),
             message=render_to_string("clients/email/portal_invite.txt", context),

@@ -1,9 +1,11 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth import authenticate, get_user_model
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.http import HttpRequest
 from django.views.decorators.debug import sensitive_variables
+
+from studio.branding import trainer_signature
 
 
 class ClientEraseForm(forms.Form):
@@ -89,3 +91,17 @@ def _sign_in_name(identifier: str) -> tuple[str, bool]:
     if len(by_email) == 1:
         return by_email[0], False
     return identifier, len(by_email) > 1
+
+
+class StudioPasswordResetForm(PasswordResetForm):
+    """Django's reset form, whose e-mail a portal client's own trainer signs; anyone else's the
+    studio alone. The studio itself comes in `extra_email_context`, the same for every account."""
+
+    def send_mail(
+        self, subject_template_name: str, email_template_name: str, context: dict, *args, **kwargs
+    ) -> None:
+        client = getattr(context["user"], "client_profile", None)
+        signature = trainer_signature(client.trainer) if client else ""
+        super().send_mail(
+            subject_template_name, email_template_name, {**context, "signature": signature}, *args, **kwargs
+        )

@@ -1,7 +1,8 @@
-from django.contrib.auth.forms import PasswordResetForm
 from django.tasks import task
 
+from security.forms import StudioPasswordResetForm
 from security.services import client_export_build
+from studio.models import Studio
 
 
 @task()
@@ -20,6 +21,8 @@ def password_reset_send(*, email: str, domain: str, use_https: bool) -> None:
 
     Queued by the reset page so that the page does the same work for every address.
     """
-    form = PasswordResetForm({"email": email})
+    form = StudioPasswordResetForm({"email": email})
     if form.is_valid():
-        form.save(domain_override=domain, use_https=use_https)
+        form.save(
+            domain_override=domain, use_https=use_https, extra_email_context={"studio": Studio.current()}
+        )

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "plans",
     "reports",
     "security",
+    "studio",
 ]
 
 MIDDLEWARE = [
@@ -88,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "clients.context_processors.role",
+                "studio.context_processors.studio",
             ],
         },
     },

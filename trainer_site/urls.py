@@ -15,10 +15,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("catalogue/", include("imbalances.urls")),
     path("clients/", include("clients.urls")),
+    path("portal/plan/", include("plans.portal_urls")),
     path("portal/", include("clients.portal_urls")),
     path("assessments/", include("assessments.urls")),
+    path("plans/", include("plans.urls")),
     path("reports/", include("reports.urls")),
     path("privacy/", include("security.urls")),
+    path("studio/", include("studio.urls")),
 ]
 
 admin.site.site_header = "Trainer Studio administration"

@@ -69,8 +69,9 @@ def _post_as_stored(assessment, patterns, links) -> dict:
 # screening, what the latest finalised session found (two) and the audit row.
 # A new assessment also reads the latest screening with its clearance for the gate (one more;
 # clients.gating: reasons to assess anyway are read only when something is missing).
-NEW_GET = 10
-EXISTING_GET = 12
+# The studio, for the page header, one more.
+NEW_GET = 11
+EXISTING_GET = 13
 # A post reads what a GET reads but the screening and the last session, validates the
 # header's constraints (three), and writes in one transaction (two more): the assessment
 # (its version claimed first when it exists) and its history, then the findings in bulk with
@@ -152,8 +153,8 @@ def test_the_progress_page_keeps_a_constant_query_count(
     client.force_login(trainer)
     url = reverse("reports:progress", kwargs={"pk": client_record.pk})
     # Session, user and role, the owned client, the report (its client and six reads), the audit
-    # row, and the session saved again (three).
-    with django_assert_max_num_queries(15):
+    # row, the session saved again (three), the client's plans and the studio (page header).
+    with django_assert_max_num_queries(17):
         response = client.get(url, {"drafts": drafts})
     assert response.status_code == 200
     # The latest session is a draft: shown only in the preview.

@@ -105,8 +105,8 @@ def test_the_trainer_role_follows_the_group_at_once(
     client.force_login(trainer)
     url = client_record.get_absolute_url()
     assert client.get(url).status_code == 200  # the first request also stamps the session
-    # Session, user, role, and the dashboard's one query for the clients.
-    with django_assert_num_queries(4):
+    # Session, user, role, the studio for the page header, and the dashboard's one query for the clients.
+    with django_assert_num_queries(5):
         assert client.get(reverse("clients:dashboard")).status_code == 200
     trainer.groups.clear()
     assert client.get(url).status_code == 403
