@@ -74,6 +74,7 @@ def test_public_pages_are_few_and_explained():
         "imbalances:exercises",
         "imbalances:exercise",
         "imbalances:exercise_image",
+        "studio:logo",
     }
     assert all(REGISTRY[name].why for name in public)
 
@@ -111,6 +112,9 @@ CLIENT_PAGES = {
         "assessments:detail",
         "assessments:update",
         "assessments:history",
+        "plans:detail",
+        "plans:edit",
+        "plans:history",
         "reports:summary",
         "reports:summary_pdf",
         "reports:progress",
@@ -121,6 +125,7 @@ CLIENT_PAGES = {
     },
     "client": {
         "portal:home",
+        "portal_plan:plan",
         "reports:portal_summary",
         "reports:portal_summary_pdf",
         "reports:portal_progress",
@@ -187,7 +192,7 @@ def test_a_post_by_the_wrong_person_changes_nothing(world, persona):
 def test_the_owner_really_can_change_things_the_wrong_people_cannot(world):
     """The POST data above is good enough to change something: else the test proves nothing."""
     browser = world.login("trainer")
-    for name in ("clients:update", "clients:screening", "assessments:update"):
+    for name in ("clients:update", "clients:screening", "assessments:update", "plans:edit"):
         entry = REGISTRY[name]
         path = reverse(name, kwargs=entry.kwargs(world))
         before = snapshot()

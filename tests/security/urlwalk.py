@@ -6,6 +6,7 @@ that is not listed here makes the walk fail: whoever adds a page decides who may
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from urllib.parse import quote
 
 from django.apps import apps
@@ -21,6 +22,7 @@ from django.utils.http import urlsafe_base64_encode
 from assessments.models import Assessment
 from clients.models import Client, MedicalClearance, Screening
 from security.models import ClientExport
+from studio.models import Studio
 from tests import factories
 
 PERSONAS = ("anonymous", "trainer", "other_trainer", "client", "other_client", "admin")
@@ -118,6 +120,9 @@ class World:
     exercise: object
     screening: Screening
     export: ClientExport
+    plan: object  # alice's draft plan for Jane, from `final`, one exercise
+    current_plan: object  # Jane's current plan, started a week ago, one exercise, a day ticked off
+    plan_session: object
 
     def login(self, persona: str) -> HttpClient:
         browser = HttpClient()
@@ -136,6 +141,10 @@ def build_world(*, trainer, other_trainer, client_record, other_client_record, a
     # With a picture, so that the picture's address answers too.
     exercise = factories.ExerciseFactory(slug="walk-exercise", muscles=[muscle])
     exercise.image.save("walk.png", ContentFile(b"\x89PNG\r\n\x1a\n walk"))
+    # The studio with a logo, so that the logo's address answers too.
+    Studio.objects.create(name="Walk Studio").logo.save(
+        "walk-logo.png", ContentFile(b"\x89PNG\r\n\x1a\n walk")
+    )
     final = factories.AssessmentFactory(client=client_record, final=True, finalised_at=timezone.now())
     factories.PatternFindingFactory(assessment=final, pattern=pattern)
     factories.MuscleFindingFactory(assessment=final, muscle=muscle, pattern=pattern)
@@ -158,6 +167,16 @@ def build_world(*, trainer, other_trainer, client_record, other_client_record, a
         letter=default_storage.save("clearances/walk.pdf", ContentFile(b"%PDF-1.7 walk")),
         recorded_by=trainer,
     )
+    # Jane's current plan, started a week ago, with a day ticked off, and a draft to replace it.
+    current_plan = factories.PlanFactory(
+        assessment=final, published=True, start_date=timezone.localdate() - timedelta(days=7)
+    )
+    factories.PlanItemFactory(plan=current_plan, exercise=exercise)
+    plan_session = factories.PlanSessionFactory(
+        plan=current_plan, done_on=timezone.localdate() - timedelta(days=1)
+    )
+    plan = factories.PlanFactory(assessment=final)
+    factories.PlanItemFactory(plan=plan, exercise=exercise)
     return World(
         users={
             "anonymous": None,
@@ -179,6 +198,9 @@ def build_world(*, trainer, other_trainer, client_record, other_client_record, a
         link=link,
         exercise=exercise,
         screening=screening,
+        plan=plan,
+        current_plan=current_plan,
+        plan_session=plan_session,
         export=ClientExport.objects.create(
             client=client_record,
             requested_by=trainer,
@@ -281,6 +303,39 @@ def _final(world: World) -> dict:
 
 def _draft(world: World) -> dict:
     return {"pk": world.draft.pk}
+
+
+def _plan(world: World) -> dict:
+    return {"pk": world.plan.pk}
+
+
+def _current_plan(world: World) -> dict:
+    return {"pk": world.current_plan.pk}
+
+
+def _final_pk(world: World) -> dict:
+    return {"assessment_pk": world.final.pk}
+
+
+def plan_form_data(world: World, **extra: str) -> dict[str, str]:
+    item = world.plan.items.get()
+    today = timezone.localdate()
+    return {
+        "start_date": today.isoformat(),
+        "review_date": (today + timedelta(weeks=6)).isoformat(),
+        "sessions_per_week": "5",
+        "notes": "changed by someone",
+        "version": str(world.plan.version),
+        "items-TOTAL_FORMS": "1",
+        "items-INITIAL_FORMS": "1",
+        "items-MIN_NUM_FORMS": "0",
+        "items-MAX_NUM_FORMS": "100",
+        "items-0-exercise": str(item.exercise_id),
+        "items-0-sets": "4",
+        "items-0-reps": "8",
+        "action": "save",
+        **extra,
+    }
 
 
 def _erase_data(world: World) -> dict:
@@ -392,6 +447,27 @@ REGISTRY: dict[str, Entry] = {
     "reports:portal_summary_pdf": Entry("portal-owner", kwargs=_final),
     "reports:portal_progress": Entry("portal"),
     "reports:portal_progress_pdf": Entry("portal"),
+    "plans:build": Entry("trainer-owner", kwargs=_final_pk, post_only=True),
+    "plans:carry_forward": Entry("trainer-owner", kwargs=_final_pk, post_only=True),
+    "plans:detail": Entry("trainer-owner", kwargs=_plan),
+    "plans:edit": Entry("trainer-owner", kwargs=_plan, post=plan_form_data),
+    "plans:publish": Entry(
+        "trainer-owner", kwargs=_plan, post=lambda world: {"version": str(world.plan.version)}, post_only=True
+    ),
+    "plans:end": Entry("trainer-owner", kwargs=_current_plan, post_only=True),
+    "plans:discard": Entry("trainer-owner", kwargs=_plan, post_only=True),
+    "plans:history": Entry("trainer-owner", kwargs=_plan),
+    "portal_plan:plan": Entry("portal", why="each client's own current plan; without one, a page saying so"),
+    "portal_plan:log": Entry(
+        "portal-owner",
+        post=lambda world: {"done_on": timezone.localdate().isoformat(), "effort": "5", "note": "walked"},
+        post_only=True,
+        why="ticks off a day of the client's current plan; a client without one gets 404",
+    ),
+    "portal_plan:remove": Entry(
+        "portal-owner", kwargs=lambda world: {"pk": world.plan_session.pk}, post_only=True
+    ),
+    "studio:logo": Entry("public", why="the studio's logo, in the header of every page, signed in or not"),
     "security:client_export": Entry("trainer-owner-or-admin", kwargs=_client_pk),
     "security:client_export_download": Entry(
         "trainer-owner-or-admin",
@@ -468,7 +544,7 @@ def check_status(response, expected: object, path: str) -> str | None:
 
 # Rows that a refused request must leave alone. The audit trail and sessions are
 # left out on purpose: a refused request may be logged, and logging in makes sessions.
-SNAPSHOT_APPS = ("auth", "imbalances", "clients", "assessments", "reports", "security")
+SNAPSHOT_APPS = ("auth", "imbalances", "clients", "assessments", "plans", "reports", "security", "studio")
 SKIPPED_MODELS = {"security.auditevent", "auth.permission"}
 SKIPPED_FIELDS = {"last_login"}
 
