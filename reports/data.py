@@ -7,6 +7,8 @@ adds only its header, its charts, the plan the client was given (with, in the
 progress report, how much of it they did) and an appendix that links to the catalogue.
 """
 
+import base64
+import mimetypes
 from collections import defaultdict
 from copy import copy
 from dataclasses import dataclass
@@ -34,6 +36,8 @@ from plans.adherence import Adherence, plan_adherence
 from plans.models import Plan, PlanItem, PlanSession
 from reports.charts import Chart, measure_chart, pain_chart, severity_chart
 from reports.models import ReportKind
+from studio.branding import trainer_name, trainer_signature
+from studio.models import Studio
 
 # The plans a client was given: a draft is the trainer's work in progress, never shown.
 GIVEN = (Plan.Status.PUBLISHED, Plan.Status.ENDED)
@@ -117,10 +121,17 @@ class ReportHeader:
     title: str
     subject: str
     client_name: str
+    # As studio.branding names the trainer: the name alone, and with credentials to sign the report.
     trainer_name: str
+    trainer_signature: str
     generated_on: date
     includes_drafts: bool
     site_url: str
+    studio_name: str
+    studio_contact_lines: list[str]
+    # The logo as a data: URI, the one kind of picture WeasyPrint may read besides our static files;
+    # "" without one. Part of the content key, so a new logo renders the PDFs anew.
+    studio_logo: str
 
 
 @dataclass(frozen=True)
@@ -165,28 +176,50 @@ def _appendix(patterns: list[PatternRef], muscles: list[MuscleRef]) -> Appendix:
     )
 
 
-def _header(*, kind: str, client: Client, includes_drafts: bool, subject: str) -> ReportHeader:
-    trainer = client.trainer
-    label = ReportKind(kind).label
+def _header(
+    *, kind: str, client: Client, includes_drafts: bool, subject: str, label: str | None = None
+) -> ReportHeader:
+    """`label` names the report where its kind's name would mislead (one session is no progress).
+    One query: the studio; the client comes with its trainer and their profile."""
+    studio = Studio.current()
+    label = label or ReportKind(kind).label
     return ReportHeader(
         kind=kind,
         title=f"{label.capitalize()}: {client.full_name}",
         subject=subject,
         client_name=client.full_name,
-        trainer_name=trainer.get_full_name() or trainer.get_username(),
+        trainer_name=trainer_name(client.trainer),
+        trainer_signature=trainer_signature(client.trainer),
         generated_on=timezone.localdate(),
         includes_drafts=includes_drafts,
         site_url=settings.SITE_URL,
+        studio_name=studio.name,
+        studio_contact_lines=studio.contact_lines,
+        studio_logo=_logo_data_uri(studio),
     )
 
 
+def _logo_data_uri(studio: Studio) -> str:
+    """The logo read from storage; "" when there is none or its file cannot be read, and the
+    report goes out with the studio's name alone rather than not at all."""
+    if not studio.logo:
+        return ""
+    content_type = mimetypes.guess_type(studio.logo.name)[0] or "application/octet-stream"
+    try:
+        with studio.logo.storage.open(studio.logo.name, "rb") as logo:
+            data = logo.read()
+    except OSError:
+        return ""
+    return f"data:{content_type};base64,{base64.b64encode(data).decode('ascii')}"
+
+
 def build_summary(assessment_id: int) -> SummaryReport:
-    """The session summary of one assessment, draft or not. Nine queries at most (seven for the
-    session, two for its plan); raises Client.DoesNotExist when the assessment is gone.
+    """The session summary of one assessment, draft or not. Ten queries at most (seven for the
+    session, two for its plan, one for the studio); raises Client.DoesNotExist when the assessment is gone.
 
     The caller has already checked that the viewer may see this assessment.
     """
-    client = Client.objects.select_related("trainer").get(assessments__pk=assessment_id)
+    client = Client.objects.select_related("trainer__trainer_profile").get(assessments__pk=assessment_id)
     (session,) = read_sessions(Assessment.objects.filter(pk=assessment_id))
     return SummaryReport(
         header=_header(
@@ -215,10 +248,10 @@ def build_progress(
     """A client's progress over their finalised assessments (and drafts when asked), oldest first:
     the latest `assessments.progress.MAX_SESSIONS` of the period, and how many earlier ones it leaves out.
 
-    Ten queries at most however many sessions, plans, exercises and home sessions: seven for the
-    sessions, three for the plans. The caller has already checked access to the client.
+    Eleven queries at most however many sessions, plans, exercises and home sessions: seven for the
+    sessions, three for the plans, one for the studio. The caller has already checked access to the client.
     """
-    client = Client.objects.select_related("trainer").get(pk=client_id)
+    client = Client.objects.select_related("trainer__trainer_profile").get(pk=client_id)
     progress = client_progress(client, start=start, end=end, include_drafts=include_drafts)
     plans = _plans_in_period(client.pk, progress)
     return ProgressReport(
@@ -226,7 +259,9 @@ def build_progress(
             kind=ReportKind.PROGRESS,
             client=client,
             includes_drafts=progress.has_drafts,
-            subject=_period_subject(progress.period_start, progress.period_end),
+            subject=_progress_subject(progress),
+            # One session shows where the client is, not how they progressed.
+            label="assessment summary" if len(progress.sessions) == 1 else None,
         ),
         progress=progress,
         pattern_charts=[(item, severity_chart(item)) for item in progress.patterns],
@@ -240,7 +275,10 @@ def build_progress(
     )
 
 
-def _period_subject(start: date | None, end: date | None) -> str:
+def _progress_subject(progress: ClientProgress) -> str:
+    start, end = progress.period_start, progress.period_end
+    if len(progress.sessions) == 1:
+        return f"Posture and muscle-imbalance assessment of {progress.sessions[0].session_date:%d %B %Y}"
     if start and end:
         return f"Posture and muscle-imbalance progress from {start:%d %B %Y} to {end:%d %B %Y}"
     return "Posture and muscle-imbalance progress"

@@ -155,7 +155,8 @@ def test_a_trainer_adds_a_client_screens_assesses_and_downloads_their_progress_p
     assert assessment.muscle_findings.count() == 1
 
     page.get_by_role("link", name="Progress", exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Progress")
+    # One session so far: the page does not call it progress.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Assessment summary")
     # The pattern links from its table row, its chart and each session of the log.
     expect(page.get_by_role("link", name="Anterior pelvic tilt").first).to_be_visible()
     with page.expect_download() as download:
@@ -195,7 +196,8 @@ def test_an_invited_client_sets_a_password_and_sees_only_their_own_reports(
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Nina Novak")
     with page.expect_download() as download:
-        page.get_by_role("link", name="Download my progress report (PDF)").click()
+        # One finalised session: her summary, named by kind and date (no progress report of one session).
+        page.get_by_role("link", name=re.compile(r"^Session summary, .* \(PDF\)$")).click()
     _assert_is_a_pdf(download.value, "nina-novak")
 
     response = page.goto(

@@ -78,7 +78,7 @@ def test_pdf_carries_metadata_and_an_outline(client, trainer, client_record, stu
     top = pdf.reader.outline
     titles = [top[0].title] + [item.title for item in top[1]]
     assert titles[0] == "Progress report"
-    assert {"Session log", "Appendix: what the findings mean", "Severity over time"} <= set(titles)
+    assert {"Session log", "Words used in this report", "Severity over time"} <= set(titles)
 
 
 def test_summary_pdf_shows_one_session(client, trainer, client_record, studio):
