@@ -11,7 +11,7 @@ from django.utils import timezone
 from assessments.models import Assessment
 from plans.models import Plan, PlanItem, PlanSession
 from plans.proposal import Gap, propose
-from plans.signals import plan_published
+from plans.signals import plan_changed
 
 # Four weeks: long enough for a home programme to show, short enough to adjust it in time.
 REVIEW_AFTER = timedelta(weeks=4)
@@ -118,6 +118,7 @@ def plan_save(*, plan: Plan, fields: dict, items: list[PlanItemData], expected_v
 
     Raises ConflictError when the plan's version is no longer `expected_version`, LockedError
     when the plan has ended. Items are diffed by exercise, so the history reads as what changed.
+    A save of the current plan sends plan_changed after the commit.
     """
     with transaction.atomic():
         _claim_version(plan, expected_version)
@@ -127,6 +128,8 @@ def plan_save(*, plan: Plan, fields: dict, items: list[PlanItemData], expected_v
         plan._history_user = by
         plan.save(update_fields=[*PLAN_FIELDS, "version", "updated_at"])
         _sync_items(plan, items, by=by)
+        if plan.is_current:
+            _announce(plan)
     return plan
 
 
@@ -134,7 +137,7 @@ def plan_publish(*, plan: Plan, by, expected_version: int | None = None) -> Plan
     """Make a draft the client's current plan, ending the one it replaces.
 
     Raises EmptyPlanError without items, ConflictError when stale or no longer a draft.
-    After the commit, sends plan_published (reports renders the client's PDFs again).
+    After the commit, sends plan_changed (reports renders the client's PDFs again).
     """
     with transaction.atomic():
         if not plan.items.exists():
@@ -151,17 +154,19 @@ def plan_publish(*, plan: Plan, by, expected_version: int | None = None) -> Plan
         plan.status = Plan.Status.PUBLISHED
         plan.published_at = now
         _save_with_reason(plan, by=by, reason="Published", fields=["status", "published_at"])
-        transaction.on_commit(lambda: plan_published.send_robust(sender=Plan, plan=plan))
+        _announce(plan)
     return plan
 
 
 def plan_end(*, plan: Plan, by) -> Plan:
-    """Stop the current plan without a new one. Raises ConflictError when it is not current."""
+    """Stop the current plan without a new one. Raises ConflictError when it is not current.
+    Sends plan_changed after the commit."""
     with transaction.atomic():
         _claim_version(plan, None, status=Plan.Status.PUBLISHED)
         plan.status = Plan.Status.ENDED
         plan.ended_at = timezone.now()
         _save_with_reason(plan, by=by, reason="Ended", fields=["status", "ended_at"])
+        _announce(plan)
     return plan
 
 
@@ -197,6 +202,11 @@ def session_remove(*, session: PlanSession, by) -> None:
         raise LockedError
     session._history_user = by
     session.delete()
+
+
+def _announce(plan: Plan) -> None:
+    # On commit: a rolled-back change announces nothing, and receivers read committed rows.
+    transaction.on_commit(lambda: plan_changed.send_robust(sender=Plan, plan=plan))
 
 
 def _draft_of(assessment: Assessment) -> Plan | None:

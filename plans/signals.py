@@ -6,6 +6,8 @@ in its own AppConfig.ready(), as it does to assessments' finalise.
 
 from django.dispatch import Signal
 
-# Sent by plan_publish once committed, with `plan` (now the client's current plan). Sent with
-# send_robust: a receiver's failure is logged and never fails the publish.
-plan_published = Signal()
+# Sent once committed, with `plan`, by the services that change what the client was given: a
+# publish, a save of the current plan, its end. Not for drafts, which no report shows, nor for a
+# ticked-off day (its progress report is rendered when next asked for, so the client's tick is not
+# kept waiting by a render). Sent with send_robust: a receiver's failure never fails the change.
+plan_changed = Signal()

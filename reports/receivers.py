@@ -1,8 +1,8 @@
-"""Renders what a finalise, a plan's publication or a catalogue change alters, so that a client's
+"""Renders what a finalise, a change to a client's plan or a catalogue change alters, so that a client's
 download comes from storage.
 
 assessments, plans and the catalogue may not import reports (data flows catalogue -> assessments ->
-plans -> reports), so assessment_finalise, plan_publish and imbalances.services.catalogue_changed
+plans -> reports), so assessment_finalise, the plan services and imbalances.services.catalogue_changed
 send their own signals, explicitly and after the commit, and ReportsConfig.ready() connects the
 receivers here to them.
 """
@@ -29,10 +29,11 @@ def render_finalised_reports(sender, *, assessment: Assessment, **kwargs) -> Non
     )
 
 
-def render_published_plan_reports(sender, *, plan: Plan, **kwargs) -> None:
-    """Queue, as the portal serves them, the summary of the session the plan was built from (it
-    shows the plan), the summaries of the sessions whose plans it replaced (they now say that
-    their plan ended) and the client's progress report (its plan and adherence). One query."""
+def render_plan_reports(sender, *, plan: Plan, **kwargs) -> None:
+    """After a publish, a save of the current plan or its end: queue, as the portal serves them, the
+    summary of the session the plan was built from (it shows the plan), the summaries of the
+    sessions whose plans it replaced (they now say that their plan ended) and the client's progress
+    report (its plan and adherence). One query."""
     replaced = Plan.objects.filter(replaced_by=plan).values_list("assessment_id", flat=True)
     assessment_ids = dict.fromkeys([plan.assessment_id, *replaced])
     queue_renders(

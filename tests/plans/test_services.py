@@ -24,7 +24,7 @@ from plans.services import (
     session_log,
     session_remove,
 )
-from plans.signals import plan_published
+from plans.signals import plan_changed
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -108,7 +108,7 @@ def test_a_stale_save_writes_nothing(assessment):
 
 def test_publish_replaces_the_current_plan_and_announces_it(assessment, django_capture_on_commit_callbacks):
     heard = []
-    plan_published.connect(lambda sender, plan, **kwargs: heard.append(plan.pk), weak=False, dispatch_uid="t")
+    plan_changed.connect(lambda sender, plan, **kwargs: heard.append(plan.pk), weak=False, dispatch_uid="t")
     try:
         current = factories.PlanFactory(client=assessment.client, published=True)
         factories.PlanItemFactory(plan=current)
@@ -119,7 +119,7 @@ def test_publish_replaces_the_current_plan_and_announces_it(assessment, django_c
         with django_capture_on_commit_callbacks(execute=True):
             plan_publish(plan=draft, by=assessment.trainer, expected_version=draft.version)
     finally:
-        plan_published.disconnect(dispatch_uid="t")
+        plan_changed.disconnect(dispatch_uid="t")
 
     current.refresh_from_db()
     draft.refresh_from_db()
@@ -188,3 +188,27 @@ def test_a_client_ticks_off_a_day_once_and_can_untick_it():
 
     session_remove(session=session, by=user)
     assert not PlanSession.objects.exists()
+
+
+def test_saving_or_ending_the_current_plan_announces_it_and_a_draft_save_does_not(
+    assessment, django_capture_on_commit_callbacks
+):
+    heard = []
+    plan_changed.connect(
+        lambda sender, plan, **kwargs: heard.append(plan.status), weak=False, dispatch_uid="t"
+    )
+    try:
+        draft, _ = plan_build(assessment=assessment, by=assessment.trainer)
+        with django_capture_on_commit_callbacks(execute=True):
+            plan_save(plan=draft, fields={}, items=[], expected_version=draft.version, by=assessment.trainer)
+        assert heard == []
+        current = factories.PlanFactory(client=assessment.client, published=True)
+        with django_capture_on_commit_callbacks(execute=True):
+            plan_save(
+                plan=current, fields={"notes": "More"}, items=[], expected_version=1, by=assessment.trainer
+            )
+        with django_capture_on_commit_callbacks(execute=True):
+            plan_end(plan=current, by=assessment.trainer)
+    finally:
+        plan_changed.disconnect(dispatch_uid="t")
+    assert heard == ["published", "ended"]
