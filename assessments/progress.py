@@ -58,6 +58,8 @@ class PatternRef:
     region: str
     region_order: int
     display_order: int
+    # Where the body map outlines it (imbalances.body_map.REGION_AREAS).
+    region_slug: str = ""
 
     @property
     def sort_key(self) -> tuple:
@@ -429,7 +431,14 @@ def _pattern_refs(pks: set[int]) -> dict[int, PatternRef]:
         Pattern.objects.filter(pk__in=pks)
         .order_by()
         .values_list(
-            "pk", "slug", "name", "description", "region__name", "region__display_order", "display_order"
+            "pk",
+            "slug",
+            "name",
+            "description",
+            "region__name",
+            "region__display_order",
+            "display_order",
+            "region__slug",
         )
     )
     return {row[0]: PatternRef(*row) for row in rows}

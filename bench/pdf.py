@@ -50,12 +50,9 @@ def _reports() -> dict[str, Callable] | None:
     except ImportError:
         return None
 
-    def layout(html: str, report: object) -> bytes:
-        # The same options render_pdf() uses for this kind of report (tagged or not).
-        tags = getattr(reports_pdf, "PDF_TAGS", None)
-        if isinstance(tags, dict):
-            return reports_pdf.html_to_pdf(html, tagged=tags[type(report)])
-        return reports_pdf.html_to_pdf(html)
+    def layout(html: str) -> bytes:
+        # render_pdf()'s own layout step: tagged PDF/UA, as every report is rendered at finalise.
+        return _call(reports_pdf.html_to_pdf, html)
 
     return {
         "build_summary": build_summary,
@@ -85,7 +82,7 @@ def _render(build: Callable[[], object], functions: dict) -> dict:
     for _ in range(RENDERS):
         data_s, report = _seconds(build)
         html_s, html = _seconds(lambda report=report: functions["report_html"](report))
-        layout_s, pdf = _seconds(lambda html=html, report=report: functions["layout"](html, report))
+        layout_s, pdf = _seconds(lambda html=html: functions["layout"](html))
         runs.append({"data_s": data_s, "html_s": html_s, "layout_s": layout_s, "bytes": len(pdf)})
     first = runs[0]
     total = first["data_s"] + first["html_s"] + first["layout_s"]

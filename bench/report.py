@@ -18,8 +18,8 @@ CACHED_MS = 50.0  # "served in milliseconds": no render, only the lookup and the
 AFTER_FINALISE_MS = 30.0  # the PDF was rendered at finalise: the client only fetches the file
 OUR_SHARE = 0.10
 PDF_LABELS = {
-    "summary": "session summary",
-    "progress": "progress report",
+    "summary": "session summary, tagged (PDF/UA)",
+    "progress": "progress report, tagged (PDF/UA)",
     "after_finalise": "client's first summary download after finalise",
 }
 

@@ -18,8 +18,10 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from assessments.body_map import BodyMap, FoundMuscle, FoundRegion, session_body_map
 from assessments.models import Assessment
 from assessments.progress import (
+    Change,
     ClientProgress,
     MeasureProgress,
     MuscleRef,
@@ -139,6 +141,7 @@ class SummaryReport:
     header: ReportHeader
     client_id: int
     session: Session
+    body_map: BodyMap
     # The plan built from this session that the client was given, as it stands.
     plan: ReportPlan | None
     appendix: Appendix
@@ -151,6 +154,9 @@ class ProgressReport:
     pattern_charts: list[tuple[PatternProgress, Chart]]
     measure_charts: list[tuple[MeasureProgress, Chart]]
     pain_chart: Chart | None
+    # The overview's "then and now": the first session's map with two sessions or more, the latest's.
+    body_map_first: BodyMap | None
+    body_map_latest: BodyMap | None
     # The client's current plan, and how much of their plans they did in the period.
     plan: ReportPlan | None
     adherence: ProgressAdherence | None
@@ -159,6 +165,12 @@ class ProgressReport:
     @property
     def client_id(self) -> int:
         return self.progress.client_id
+
+    @property
+    def pattern_changes(self) -> dict[str, int]:
+        """How many patterns are better, the same and worse since the first session."""
+        changes = [item.change for item in self.progress.patterns]
+        return {change.value: changes.count(change) for change in (Change.BETTER, Change.SAME, Change.WORSE)}
 
 
 Report = SummaryReport | ProgressReport
@@ -230,6 +242,7 @@ def build_summary(assessment_id: int) -> SummaryReport:
         ),
         client_id=client.pk,
         session=session,
+        body_map=_body_map(session),
         plan=_report_plan(
             Plan.objects.filter(assessment_id=assessment_id, status__in=GIVEN)
             .order_by("-published_at", "-pk")
@@ -267,11 +280,26 @@ def build_progress(
         pattern_charts=[(item, severity_chart(item)) for item in progress.patterns],
         measure_charts=[(item, measure_chart(item)) for item in progress.measures],
         pain_chart=pain_chart(progress.pain) if progress.pain else None,
+        body_map_first=_body_map(progress.sessions[0]) if len(progress.sessions) > 1 else None,
+        body_map_latest=_body_map(progress.sessions[-1]) if progress.sessions else None,
         plan=_report_plan(next((plan for plan in plans if plan.is_current), None)),
         adherence=_progress_adherence(plans, progress),
         appendix=_appendix(
             [item.pattern for item in progress.patterns], [item.muscle for item in progress.muscles]
         ),
+    )
+
+
+def _body_map(session: Session) -> BodyMap:
+    return session_body_map(
+        [
+            FoundMuscle(row.muscle.slug, row.muscle.lay_name, row.role, row.side)
+            for row in session.muscle_findings
+        ],
+        [
+            FoundRegion(row.pattern.region_slug, row.pattern.region, row.side)
+            for row in session.pattern_findings
+        ],
     )
 
 

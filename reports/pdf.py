@@ -10,11 +10,17 @@ from reports.fetcher import StaticOnlyFetcher
 
 PDF_TEMPLATES = {SummaryReport: "reports/summary_pdf.html", ProgressReport: "reports/progress_pdf.html"}
 
-# Tagged PDF (PDF/UA structure) lets screen readers follow the report; we pay for it
-# only where it costs under 10 % of the render. Measured once (CPU time, median of 3,
-# 2-core machine, WeasyPrint 70): session summary 0.157 s untagged vs 0.161 s tagged
-# (+3 %); 52-session progress report 2.19 s vs 2.72 s (+24 %).
-PDF_TAGS = {SummaryReport: True, ProgressReport: False}
+# Every PDF is PDF/UA-1, so a screen reader can follow it: a structure tree, the language
+# from <html lang>, the <title> shown as the window title, bookmarks from the headings that
+# report.css gives a bookmark-level. Tagging added 3 % to a summary's render and 24 % to a
+# 52-session progress report's (WeasyPrint 70, 2-core machine; README "Latest results" has the
+# times): paid at finalise, in the background task, never by a request.
+# Alternative text: WeasyPrint tags <img> and inline <svg> as a Figure and takes its Alt from
+# the img's alt, or from the <title> that is the svg's direct child (aria-label is ignored).
+# So a chart or a body map in a PDF template is an inline svg with a <title> as a direct child.
+# A decorative svg (aria-hidden, a legend swatch) is tagged as a Figure all the same: it needs
+# a <title> too, or it should be drawn with CSS instead of an svg.
+PDF_VARIANT = "pdf/ua-1"
 
 
 def report_html(report: Report) -> str:
@@ -22,15 +28,15 @@ def report_html(report: Report) -> str:
     return render_to_string(PDF_TEMPLATES[type(report)], {"report": report, "for_pdf": True})
 
 
-def html_to_pdf(html: str, *, tagged: bool) -> bytes:
+def html_to_pdf(html: str) -> bytes:
     # base_url is our public origin: /static/ links resolve against it and the
     # fetcher reads them from disk; anything else is refused.
     document = HTML(string=html, base_url=settings.SITE_URL + "/", url_fetcher=StaticOnlyFetcher())
-    return document.write_pdf(pdf_tags=tagged)
+    return document.write_pdf(pdf_variant=PDF_VARIANT)
 
 
 def render_pdf(report: Report) -> bytes:
-    return html_to_pdf(report_html(report), tagged=PDF_TAGS[type(report)])
+    return html_to_pdf(report_html(report))
 
 
 def pdf_filename(report: Report) -> str:

@@ -75,6 +75,8 @@ def templates_fingerprint() -> str:
     digest = hashlib.sha256(TEMPLATE_VERSION.encode())
     paths = sorted((settings.BASE_DIR / "templates" / "reports").glob("*.html"))
     paths.append(Path(settings.BASE_DIR) / "static" / "css" / "report.css")
+    # The body map is shared with the assessment page, so it lives outside templates/reports.
+    paths.append(Path(settings.BASE_DIR) / "templates" / "_body_map.html")
     for path in paths:
         if path.exists():
             digest.update(path.name.encode())

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import caches
@@ -5,6 +7,9 @@ from django.core.cache.backends.db import DatabaseCache
 
 from clients.roles import TRAINERS_GROUP
 from tests import factories
+
+# Kept by CI for review; gitignored. The browser tests write their screenshots here too.
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "screenshots"
 
 
 @pytest.hookimpl(trylast=True)
@@ -124,3 +129,10 @@ def persona(request, trainer, other_trainer, client_user, other_client_user, adm
 def login_as(django_client, user) -> None:
     if user is not None:
         django_client.force_login(user)
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    """Where tests leave files for a person to review (the browser tests' screenshots folder)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
