@@ -1,3 +1,4 @@
+import secrets
 from datetime import date
 
 from django.conf import settings
@@ -85,6 +86,8 @@ class Assessment(models.Model):
     # The random token of the new-assessment form that created this one: the same form
     # posted twice (a double click, a resend) finds this assessment instead of making another.
     submission_token = models.UUIDField(null=True, blank=True, editable=False)
+    # The trainer's choice: the client sees this session's photos in the portal once it is final.
+    share_photos = models.BooleanField("share photos with the client", default=False)
 
     # The token says nothing about the session: the history leaves it out.
     history = HistoricalRecords(excluded_fields=["submission_token"])
@@ -211,3 +214,77 @@ class MeasureValue(models.Model):
     def __str__(self) -> str:
         side = f" ({self.side})" if self.side else ""
         return f"{self.measure.name}{side}: {self.value}"
+
+
+class PhotoView(models.TextChoices):
+    """The standard views a posture photo is taken from, standing and in the movement screens."""
+
+    FRONT = "front", "front"
+    LEFT = "left", "left side"
+    RIGHT = "right", "right side"
+    BACK = "back", "back"
+    OVERHEAD_SQUAT_FRONT = "overhead-squat-front", "overhead squat, front"
+    OVERHEAD_SQUAT_SIDE = "overhead-squat-side", "overhead squat, side"
+    SINGLE_LEG_SQUAT = "single-leg-squat", "single-leg squat"
+
+
+STANDING_VIEWS = (PhotoView.FRONT, PhotoView.LEFT, PhotoView.RIGHT, PhotoView.BACK)
+
+
+def _photo_name(photo: "Photo", suffix: str) -> str:
+    # Unguessable, and under the client's id so that a stray file can be traced to them. Never
+    # under a public URL: MEDIA_URL is not served, the views of assessments.views.photos are.
+    return f"photos/{photo.assessment.client_id}/{secrets.token_urlsafe(16)}{suffix}"
+
+
+def photo_image_name(photo: "Photo", filename: str) -> str:
+    return _photo_name(photo, ".jpg")
+
+
+def photo_thumbnail_name(photo: "Photo", filename: str) -> str:
+    return _photo_name(photo, "-thumb.jpg")
+
+
+class PhotoQuerySet(models.QuerySet):
+    def for_trainer(self, user) -> "PhotoQuerySet":
+        """Photos of the sessions this user may see as their trainer."""
+        return self.filter(assessment__in=Assessment.objects.for_trainer(user))
+
+    def for_portal_user(self, user) -> "PhotoQuerySet":
+        """A client's own photos, of finalised sessions whose trainer chose to share them."""
+        return self.filter(assessment__in=Assessment.objects.for_portal_user(user).filter(share_photos=True))
+
+
+class Photo(models.Model):
+    """A posture photo of one session, from one view: stored re-encoded and without metadata.
+
+    Its landmarks are data beside the image, never drawn into it: {name: [x, y]}, each a fraction
+    of the image's width and height (0 to 1), so that any display size can draw them. The names
+    a view takes are in assessments.landmarks.
+    """
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="photos")
+    view = models.CharField(max_length=24, choices=PhotoView.choices)
+    image = models.FileField(upload_to=photo_image_name, max_length=255)
+    thumbnail = models.FileField(upload_to=photo_thumbnail_name, max_length=255)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    byte_size = models.PositiveIntegerField()
+    # A default, not auto_now_add, so that restoring a backup keeps the original time.
+    uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    landmarks = models.JSONField(default=dict, blank=True)
+
+    history = HistoricalRecords()
+    objects = PhotoQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(view__in=PhotoView.values), name="photo_view_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_view_display().capitalize()} photo of {self.assessment}"

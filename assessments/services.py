@@ -192,6 +192,44 @@ def assessment_save(
     return assessment
 
 
+def measure_values_record(
+    *, assessment: Assessment, measure_values: list[MeasureValueData], expected_version: int | None, by
+) -> Assessment:
+    """Set these measures of a draft assessment, leaving its other measures as they are.
+
+    Claims a new version, as a save of the form does, so that a form opened before this cannot
+    silently put back the old values. Raises ConflictError when the version is no longer
+    `expected_version`, LockedError when the assessment is final.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        _claim_version(assessment, expected_version)
+        assessment._history_date = now
+        _save_with_reason(assessment, by=by, reason="Measures taken from a photo", fields=[])
+        wanted = {value.key: value for value in measure_values}
+        _sync(
+            MeasureValue,
+            assessment=assessment,
+            # Only the rows of these measures and sides: the others are not this save's to remove.
+            existing_rows=[
+                row
+                for row in MeasureValue.objects.filter(
+                    assessment=assessment, measure_id__in={value.measure_id for value in measure_values}
+                )
+                if (row.measure_id, row.side) in wanted
+            ],
+            wanted=wanted,
+            key=lambda row: (row.measure_id, row.side),
+            fields=("value",),
+            build=lambda v: MeasureValue(
+                assessment=assessment, measure_id=v.measure_id, side=v.side, value=v.value
+            ),
+            by=by,
+            now=now,
+        )
+    return assessment
+
+
 def assessment_finalise(*, assessment: Assessment, by, expected_version: int | None = None) -> Assessment:
     """Lock the assessment. Raises LockedError when already final, ConflictError when stale.
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments.views import actions, form
+from assessments.views import actions, form, photos
 
 app_name = "assessments"
 
@@ -13,4 +13,14 @@ urlpatterns = [
     path("<int:pk>/reopen/", actions.reopen, name="reopen"),
     path("<int:pk>/history/", actions.history, name="history"),
     path("patterns/<slug:slug>/muscles/", form.pattern_muscles, name="pattern_muscles"),
+    path("<int:pk>/photos/", photos.photos, name="photos"),
+    path("<int:pk>/photos/share/", photos.share, name="photos_share"),
+    path("photos/<int:pk>/delete/", photos.delete, name="photo_delete"),
+    path("photos/<int:pk>/image.jpg", photos.image, name="photo_image"),
+    path("photos/<int:pk>/thumbnail.jpg", photos.thumbnail, name="photo_thumbnail"),
+    path("photos/<int:pk>/annotate/", photos.annotate, name="photo_annotate"),
+    path("clients/<int:client_pk>/photos/compare/", photos.compare, name="photo_compare"),
+    path("portal/<int:pk>/photos/", photos.portal_photos, name="portal_photos"),
+    path("portal/photos/<int:pk>/image.jpg", photos.portal_image, name="portal_photo_image"),
+    path("portal/photos/<int:pk>/thumbnail.jpg", photos.portal_thumbnail, name="portal_photo_thumbnail"),
 ]

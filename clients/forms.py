@@ -20,6 +20,7 @@ from clients.models import (
 )
 
 CONSENT_LABEL = "The client consents to assessment and to our keeping their data"
+PHOTO_CONSENT_LABEL = "The client consents to posture photos being taken and kept"
 # Longer searches are cut short: no name is longer, and each word costs the query a filter.
 SEARCH_MAX_LENGTH = 100
 
@@ -48,6 +49,12 @@ class ClientForm(forms.ModelForm):
     """The client's profile. The owner is never a field: the view's service sets it."""
 
     consent = forms.BooleanField(label=CONSENT_LABEL, required=False)
+    photo_consent = forms.BooleanField(
+        label=PHOTO_CONSENT_LABEL,
+        required=False,
+        help_text="Asked separately: photos show the body. Unticking it keeps photos already taken; "
+        "delete them from each session if the client asks.",
+    )
 
     class Meta:
         model = Client
@@ -63,6 +70,7 @@ class ClientForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["consent"].initial = self.instance.consent_given_at is not None
+            self.fields["photo_consent"].initial = self.instance.photo_consent_given_at is not None
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -72,6 +80,7 @@ class ClientForm(forms.ModelForm):
             "goals",
             "health_notes",
             Field("consent"),
+            Field("photo_consent"),
         )
 
     def clean_date_of_birth(self) -> date | None:

@@ -119,6 +119,19 @@ class Client(models.Model):
         blank=True,
         related_name="+",
     )
+    # Photos are a consent of their own: a client may agree to be assessed but not photographed.
+    photo_consent_given_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the client consented to posture photos being taken and kept.",
+    )
+    photo_consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     is_archived = models.BooleanField("archived", default=False)
     portal_user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -144,6 +157,10 @@ class Client(models.Model):
             models.CheckConstraint(
                 condition=Q(consent_given_at__isnull=False) | Q(consent_recorded_by__isnull=True),
                 name="client_consent_recorder_needs_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(photo_consent_given_at__isnull=False) | Q(photo_consent_recorded_by__isnull=True),
+                name="client_photo_consent_recorder_needs_date",
             ),
         ]
         permissions = [

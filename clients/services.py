@@ -45,32 +45,41 @@ class PortalError(Exception):
     """The portal invitation cannot go ahead; the message is for the trainer."""
 
 
-def _apply_consent(*, client: Client, consent: bool, by: AbstractBaseUser) -> None:
+def _apply_consent(*, client: Client, consent: str, given: bool, by: AbstractBaseUser) -> None:
+    """`consent` names one: "consent" (to assessment and records) or "photo_consent"."""
     # Keep the original date and recorder while consent stands; clear both when withdrawn.
-    if consent and client.consent_given_at is None:
-        client.consent_given_at = timezone.now()
-        client.consent_recorded_by = by
-    elif not consent:
-        client.consent_given_at = None
-        client.consent_recorded_by = None
+    if given and getattr(client, f"{consent}_given_at") is None:
+        setattr(client, f"{consent}_given_at", timezone.now())
+        setattr(client, f"{consent}_recorded_by", by)
+    elif not given:
+        setattr(client, f"{consent}_given_at", None)
+        setattr(client, f"{consent}_recorded_by", None)
 
 
 @transaction.atomic
-def client_create(*, trainer: AbstractBaseUser, data: dict, consent: bool) -> Client:
+def client_create(
+    *, trainer: AbstractBaseUser, data: dict, consent: bool, photo_consent: bool = False
+) -> Client:
     """Creates a client owned by `trainer`; `data` holds profile fields only."""
     client = Client(trainer=trainer, **{field: data[field] for field in PROFILE_FIELDS if field in data})
-    _apply_consent(client=client, consent=consent, by=trainer)
+    _apply_consent(client=client, consent="consent", given=consent, by=trainer)
+    _apply_consent(client=client, consent="photo_consent", given=photo_consent, by=trainer)
     client.full_clean()
     client.save()
     return client
 
 
 @transaction.atomic
-def client_update(*, client: Client, data: dict, consent: bool, by: AbstractBaseUser) -> Client:
+def client_update(
+    *, client: Client, data: dict, consent: bool, by: AbstractBaseUser, photo_consent: bool | None = None
+) -> Client:
+    """`photo_consent` None leaves the consent to photos as it is."""
     for field in PROFILE_FIELDS:
         if field in data:
             setattr(client, field, data[field])
-    _apply_consent(client=client, consent=consent, by=by)
+    _apply_consent(client=client, consent="consent", given=consent, by=by)
+    if photo_consent is not None:
+        _apply_consent(client=client, consent="photo_consent", given=photo_consent, by=by)
     client.full_clean()
     client.save()
     return client

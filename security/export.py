@@ -22,7 +22,7 @@ from django.db.models import Model, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
-from assessments.models import Assessment, MeasureValue, MuscleFinding, PatternFinding
+from assessments.models import Assessment, MeasureValue, MuscleFinding, PatternFinding, Photo
 from clients.models import Client, MedicalClearance, details_field
 from plans.models import Plan, PlanItem, PlanSession
 from reports.data import build_progress, build_summary
@@ -55,6 +55,8 @@ def _client(client: Client) -> dict[str, Any]:
         "health_notes": client.health_notes,
         "consent_given_at": client.consent_given_at,
         "consent_recorded_by": _who(client.consent_recorded_by),
+        "photo_consent_given_at": client.photo_consent_given_at,
+        "photo_consent_recorded_by": _who(client.photo_consent_recorded_by),
         "is_archived": client.is_archived,
         "trainer": _who(client.trainer),
         "created_at": client.created_at,
@@ -143,6 +145,7 @@ def _assessments(client: Client) -> list[Assessment]:
             Prefetch("pattern_findings", PatternFinding.objects.select_related("pattern")),
             Prefetch("muscle_findings", MuscleFinding.objects.select_related("muscle", "pattern")),
             Prefetch("measure_values", MeasureValue.objects.select_related("measure")),
+            Prefetch("photos", Photo.objects.select_related("uploaded_by")),
         )
         .order_by("session_date", "created_at")
     )
@@ -161,13 +164,36 @@ def _assessment(assessment: Assessment) -> dict[str, Any]:
         "finalised_at": assessment.finalised_at,
         "created_at": assessment.created_at,
         "updated_at": assessment.updated_at,
+        "share_photos": assessment.share_photos,
         "pattern_findings": [_pattern_finding(f) for f in assessment.pattern_findings.all()],
         "muscle_findings": [_muscle_finding(f) for f in assessment.muscle_findings.all()],
         "measures": [
             {"measure": v.measure.slug, "measure_name": v.measure.name, "side": v.side, "value": v.value}
             for v in assessment.measure_values.all()
         ],
+        "photos": [
+            {
+                "view": photo.view,
+                "file": photo_export_name(assessment, photo),
+                "thumbnail": photo_export_name(assessment, photo, thumbnail=True),
+                "width": photo.width,
+                "height": photo.height,
+                # Fractions of the width and height, as the app keeps them: {name: [x, y]}.
+                "landmarks": photo.landmarks,
+                "uploaded_at": photo.uploaded_at,
+                "uploaded_by": _who(photo.uploaded_by),
+            }
+            for photo in assessment.photos.all()
+        ],
     }
+
+
+def photo_export_name(assessment: Assessment, photo: Photo, *, thumbnail: bool = False) -> str:
+    """Where the zip holds a photo (or its thumbnail): by session, then by view."""
+    kind = "-thumbnail" if thumbnail else ""
+    return (
+        f"photos/{assessment.session_date:%Y-%m-%d}-session-{assessment.pk}/{photo.view}-{photo.pk}{kind}.jpg"
+    )
 
 
 def _plans(client: Client) -> list[dict[str, Any]]:
@@ -241,6 +267,7 @@ def history_querysets(client_id: int, assessment_ids: set[int], plan_ids: set[in
         "pattern_finding": PatternFinding.history.filter(assessment_id__in=assessment_ids),
         "muscle_finding": MuscleFinding.history.filter(assessment_id__in=assessment_ids),
         "measure_value": MeasureValue.history.filter(assessment_id__in=assessment_ids),
+        "photo": Photo.history.filter(assessment_id__in=assessment_ids),
         "plan": Plan.history.filter(client_id=client_id),
         "plan_item": PlanItem.history.filter(plan_id__in=plan_ids),
         "plan_session": PlanSession.history.filter(plan_id__in=plan_ids),
@@ -401,7 +428,9 @@ def _admin_log(records: dict[str, QuerySet]) -> list[dict[str, Any]]:
 
 def export_document(client: Client, assessments: list[Assessment] | None = None) -> dict[str, Any]:
     """The JSON-ready export of one client. A fixed number of queries."""
-    client = Client.objects.select_related("trainer", "consent_recorded_by", "portal_user").get(pk=client.pk)
+    client = Client.objects.select_related(
+        "trainer", "consent_recorded_by", "photo_consent_recorded_by", "portal_user"
+    ).get(pk=client.pk)
     if assessments is None:
         assessments = _assessments(client)
     logins = login_record_querysets(client)
@@ -456,8 +485,8 @@ def export_filename(client: Client, on: date | None = None) -> str:
 
 
 def export_zip(client: Client, out: IO[bytes]) -> None:
-    """Writes the zip of data.json, reports/*.pdf and the doctors' letters/ into `out`, a file at
-    a time, so memory stays bounded however many sessions the client has."""
+    """Writes the zip of data.json, reports/*.pdf, the doctors' letters/ and the posture photos/ into
+    `out`, a file at a time, so memory stays bounded however many sessions the client has."""
     assessments = _assessments(client)
     document = export_document(client, assessments)
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -467,12 +496,20 @@ def export_zip(client: Client, out: IO[bytes]) -> None:
         for name, pdf in export_pdfs(client, assessments):
             archive.writestr(f"reports/{name}", pdf)
         for clearance in MedicalClearance.objects.filter(screening__client=client).exclude(letter=""):
-            try:
-                with (
-                    default_storage.open(clearance.letter, "rb") as letter,
-                    archive.open(letter_export_name(clearance), "w") as entry,
-                ):
-                    shutil.copyfileobj(letter, entry)
-            except OSError:
-                # The rest of the client's data is still theirs to have; the admin sees the gap.
-                logger.exception("The letter %s of clearance %s is missing", clearance.letter, clearance.pk)
+            _copy_into(archive, clearance.letter, letter_export_name(clearance))
+        for assessment in assessments:
+            for photo in assessment.photos.all():
+                _copy_into(archive, photo.image.name, photo_export_name(assessment, photo))
+                _copy_into(
+                    archive, photo.thumbnail.name, photo_export_name(assessment, photo, thumbnail=True)
+                )
+
+
+def _copy_into(archive: zipfile.ZipFile, name: str, entry_name: str) -> None:
+    """Copies a stored file (a letter, a photo) into the zip, a chunk at a time."""
+    try:
+        with default_storage.open(name, "rb") as stored, archive.open(entry_name, "w") as entry:
+            shutil.copyfileobj(stored, entry)
+    except OSError:
+        # The rest of the client's data is still theirs to have; the admin sees the gap.
+        logger.exception("The stored file %s is missing from the export", name)

@@ -14,7 +14,8 @@ from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from assessments.models import Assessment, MuscleFinding, PatternFinding
+from assessments.models import Assessment, MuscleFinding, PatternFinding, Photo
+from assessments.photos import photo_file_names
 from clients.models import AssessmentOverride, Client, MedicalClearance, Screening
 from clients.services import user_sessions_end
 from plans.models import Plan, PlanItem, PlanSession
@@ -134,8 +135,8 @@ def _exports_delete(exports: QuerySet[ClientExport]) -> None:
 
 
 def client_erase(*, client: Client, by: AbstractBaseUser) -> None:
-    """Deletes every row about the client, their portal account, their report files and the
-    letters of their medical clearances.
+    """Deletes every row about the client, their portal account, their report files, their
+    posture photos and the letters of their medical clearances.
 
     One transaction; the files go once it has committed, so a failure keeps everything.
     What remains is one audit event saying that `by` erased a client, without naming them.
@@ -155,6 +156,8 @@ def client_erase(*, client: Client, by: AbstractBaseUser) -> None:
             | _ids(PatternFinding, assessment_id__in=assessment_ids),
             MuscleFinding: set(history["muscle_finding"].values_list("id", flat=True))
             | _ids(MuscleFinding, assessment_id__in=assessment_ids),
+            Photo: set(history["photo"].values_list("id", flat=True))
+            | _ids(Photo, assessment_id__in=assessment_ids),
             Plan: plan_ids,
             PlanItem: set(history["plan_item"].values_list("id", flat=True))
             | _ids(PlanItem, plan_id__in=plan_ids),
@@ -175,9 +178,11 @@ def client_erase(*, client: Client, by: AbstractBaseUser) -> None:
         ReportDownload.objects.filter(client=client).delete()
         rendered_reports_delete(reports=RenderedReport.objects.filter(client=client))
         _exports_delete(ClientExport.objects.filter(client=client))
-        # Items and sessions cascade with their plans, findings with their assessments; plans
-        # protect the assessment they answer, so they go first. Deleting writes "-" history rows,
-        # removed just below with the rest.
+        # Photos' files go once the rows that name them are gone and that has committed.
+        photo_files = photo_file_names(Photo.objects.filter(assessment__client=client))
+        # Items and sessions cascade with their plans, findings and photos with their assessments;
+        # plans protect the assessment they answer, so they go first. Deleting writes "-" history
+        # rows, removed just below with the rest.
         Plan.objects.filter(client=client).delete()
         Assessment.objects.filter(client=client).delete()
         for queryset in history.values():
@@ -200,7 +205,7 @@ def client_erase(*, client: Client, by: AbstractBaseUser) -> None:
             .values_list("letter", flat=True)
         )
         client.delete()
-        transaction.on_commit(lambda: storage_delete(letters))
+        transaction.on_commit(lambda: storage_delete(letters + photo_files))
         if portal_user is not None:
             # Their sessions end; their downloads cascade.
             user_sessions_end(user=portal_user)

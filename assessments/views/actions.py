@@ -9,9 +9,11 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from assessments.body_map import FoundMuscle, FoundRegion, session_body_map
 from assessments.history import assessment_history
 from assessments.last_time import draft_from, last_time
 from assessments.models import Assessment
+from assessments.photos import by_view, photos_blocked
 from assessments.services import (
     AlreadySubmittedError,
     ConflictError,
@@ -39,8 +41,9 @@ def _get(request: HttpRequest, pk: int) -> Assessment:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _get(request, pk)
     pattern_findings = list(assessment.pattern_findings.select_related("pattern__region"))
+    muscle_findings = list(assessment.muscle_findings.select_related("muscle", "pattern"))
     muscles_by_pattern = defaultdict(list)
-    for finding in assessment.muscle_findings.select_related("muscle", "pattern"):
+    for finding in muscle_findings:
         muscles_by_pattern[finding.pattern_id].append(finding)
     rows = [(finding, muscles_by_pattern.pop(finding.pattern_id, [])) for finding in pattern_findings]
     other_muscles = [finding for findings in muscles_by_pattern.values() for finding in findings]
@@ -56,6 +59,19 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "client": assessment.client,
             "rows": rows,
             "other_muscles": other_muscles,
+            # Thumbnails by view; the photos page adds, removes and shares them.
+            "photo_views": by_view(list(assessment.photos.all())),
+            "photos_blocked": photos_blocked(assessment),
+            "body_map": session_body_map(
+                [
+                    FoundMuscle(row.muscle.slug, row.muscle.lay_name, row.role, row.side)
+                    for row in muscle_findings
+                ],
+                [
+                    FoundRegion(row.pattern.region.slug, row.pattern.region.name, row.side)
+                    for row in pattern_findings
+                ],
+            ),
             "plans": [plan for plan in plans if plan.assessment_id == assessment.pk],
             "current_plan": next((plan for plan in plans if plan.status == "published"), None),
         },

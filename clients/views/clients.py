@@ -89,7 +89,7 @@ class ClientDetailView(TrainerRequiredMixin, OwnClientMixin, DetailView):
 
     def get_queryset(self) -> QuerySet[Client]:
         return Client.objects.for_trainer(self.request.user).select_related(
-            "portal_user", "consent_recorded_by"
+            "portal_user", "consent_recorded_by", "photo_consent_recorded_by"
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -129,7 +129,10 @@ class ClientCreateView(TrainerRequiredMixin, CreateView):
             # The audit row commits with the change or not at all, here and in every change below.
             with transaction.atomic():
                 self.object = client_create(
-                    trainer=self.request.user, data=form.cleaned_data, consent=form.cleaned_data["consent"]
+                    trainer=self.request.user,
+                    data=form.cleaned_data,
+                    consent=form.cleaned_data["consent"],
+                    photo_consent=form.cleaned_data["photo_consent"],
                 )
                 audit(self.request, client_id=self.object.pk)
         except DATABASE_UNAVAILABLE:
@@ -158,6 +161,7 @@ class ClientUpdateView(TrainerRequiredMixin, OwnClientMixin, UpdateView):
                     client=self.object,
                     data=form.cleaned_data,
                     consent=form.cleaned_data["consent"],
+                    photo_consent=form.cleaned_data["photo_consent"],
                     by=self.request.user,
                 )
                 audit(self.request, client_id=self.object.pk)

@@ -1,4 +1,5 @@
 import base64
+import io
 import pickle
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,8 +27,9 @@ from django.test import Client as BrowserClient
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
+from PIL import Image
 
-from assessments.models import Assessment, MeasureValue, MuscleFinding, PatternFinding
+from assessments.models import Assessment, MeasureValue, MuscleFinding, PatternFinding, Photo
 from assessments.services import MuscleFindingData, PatternFindingData, assessment_finalise, assessment_save
 from clients.models import AssessmentOverride, Client, MedicalClearance, Screening
 from plans.models import Plan, PlanItem, PlanSession
@@ -71,6 +73,7 @@ class Erasable:
     file_names: list[str]
     export_files: list[str]
     letter_files: list[str]
+    photo_files: list[str]
     export_ids: set[int]
 
 
@@ -126,7 +129,7 @@ def _plan(client_record: Client, trainer, *, first: Assessment, latest: Assessme
     return plan
 
 
-def _with_everything(client_record: Client, trainer, admin_user, settings) -> None:
+def _with_everything(client_record: Client, trainer, admin_user, settings, capture) -> None:
     """Screening, sessions with history, downloads, renders, audit, logins, admin log, a task."""
     pattern = factories.PatternFactory()
     muscle = factories.MuscleFactory()
@@ -137,7 +140,7 @@ def _with_everything(client_record: Client, trainer, admin_user, settings) -> No
     measured.value = 42
     measured.save()
     latest = _session(client_record, trainer, day=date(2026, 3, 1), pattern=pattern, muscle=muscle)
-    factories.AssessmentFactory(client=client_record, notes=f"{MARKER} draft")
+    draft = factories.AssessmentFactory(client=client_record, notes=f"{MARKER} draft")
     plan = _plan(client_record, trainer, first=first, latest=latest)
 
     desk = BrowserClient()
@@ -155,6 +158,18 @@ def _with_everything(client_record: Client, trainer, admin_user, settings) -> No
         {"cleared_on": screening.screened_on.isoformat(), "cleared_by": f"Dr. {MARKER}", "letter": letter},
     )
     assert cleared.status_code == 302
+    # Posture photos of the draft, with the client's consent: two kept, one taken and removed.
+    Client.objects.filter(pk=client_record.pk).update(
+        photo_consent_given_at=timezone.now(), photo_consent_recorded_by=trainer
+    )
+    photos = desk.post(
+        reverse("assessments:photos", kwargs={"pk": draft.pk}),
+        {"front": [_photo_upload(), _photo_upload()], "left": _photo_upload()},
+    )
+    assert photos.status_code == 302
+    removed = draft.photos.filter(view="left").get()
+    with capture(execute=True):
+        assert desk.post(reverse("assessments:photo_delete", kwargs={"pk": removed.pk})).status_code == 302
     assert desk.get(reverse("reports:summary_pdf", kwargs={"pk": first.pk})).status_code == 200
     assert desk.get(reverse("reports:progress_pdf", kwargs={"pk": client_record.pk})).status_code == 200
 
@@ -197,8 +212,19 @@ def _with_everything(client_record: Client, trainer, admin_user, settings) -> No
     settings.TASKS = immediate
 
 
+def _photo_upload() -> SimpleUploadedFile:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 60), "red").save(out, "JPEG")
+    return SimpleUploadedFile("photo.jpg", out.getvalue(), content_type="image/jpeg")
+
+
+def _photo_files(client_record: Client) -> list[str]:
+    photos = Photo.objects.filter(assessment__client=client_record)
+    return [name for photo in photos for name in (photo.image.name, photo.thumbnail.name)]
+
+
 @pytest.fixture
-def erasable(trainer, admin_user, settings) -> Erasable:
+def erasable(trainer, admin_user, settings, django_capture_on_commit_callbacks) -> Erasable:
     client_record = factories.ClientFactory(
         trainer=trainer,
         first_name="Zara",
@@ -207,7 +233,7 @@ def erasable(trainer, admin_user, settings) -> Erasable:
         health_notes=f"{MARKER}'s knee",
         phone="+44 7700 900123",
     )
-    _with_everything(client_record, trainer, admin_user, settings)
+    _with_everything(client_record, trainer, admin_user, settings, django_capture_on_commit_callbacks)
     ids = set(Assessment.objects.filter(client=client_record).values_list("pk", flat=True))
     plan_ids = historical_plan_ids(client_record.pk)
     return Erasable(
@@ -235,6 +261,7 @@ def erasable(trainer, admin_user, settings) -> Erasable:
             .values_list("file_name", flat=True)
         ),
         letter_files=_letters(client_record),
+        photo_files=_photo_files(client_record),
     )
 
 
@@ -245,9 +272,13 @@ def _letters(client_record: Client) -> list[str]:
 
 
 @pytest.fixture
-def bystander(other_client_record, other_trainer, admin_user, settings) -> Client:
+def bystander(
+    other_client_record, other_trainer, admin_user, settings, django_capture_on_commit_callbacks
+) -> Client:
     """Another trainer's client with the same kinds of data, which must survive."""
-    _with_everything(other_client_record, other_trainer, admin_user, settings)
+    _with_everything(
+        other_client_record, other_trainer, admin_user, settings, django_capture_on_commit_callbacks
+    )
     return other_client_record
 
 
@@ -308,6 +339,9 @@ def test_the_fixture_really_holds_everything(erasable):
     assert AssessmentOverride.objects.filter(client=client_record).exists()
     assert len(erasable.letter_files) == 1
     assert all(default_storage.exists(name) for name in erasable.letter_files)
+    assert len(erasable.photo_files) == 4
+    assert all(default_storage.exists(name) for name in erasable.photo_files)
+    assert Photo.history.filter(assessment_id__in=erasable.assessment_ids, history_type="-").exists()
 
 
 def test_erasing_leaves_no_trace_of_the_client_in_any_table(
@@ -330,7 +364,7 @@ def test_erasing_leaves_no_trace_of_the_client_in_any_table(
     _assert_nothing_points_at(erasable)
     assert not any(
         default_storage.exists(name)
-        for name in erasable.file_names + erasable.export_files + erasable.letter_files
+        for name in erasable.file_names + erasable.export_files + erasable.letter_files + erasable.photo_files
     )
     assert not get_user_model().objects.filter(pk=erasable.user_id).exists()
 
@@ -401,7 +435,9 @@ def test_another_clients_data_is_untouched(
         "file_name", flat=True
     )
     other_files += _letters(bystander)
+    other_files += _photo_files(bystander)
     assert _letters(bystander)
+    assert _photo_files(bystander)
     login_as(client, trainer)
     before = _counts()
 
@@ -434,6 +470,8 @@ def test_another_clients_data_is_untouched(
         "assessments.HistoricalMuscleFinding",
         "assessments.MeasureValue",
         "assessments.HistoricalMeasureValue",
+        "assessments.Photo",
+        "assessments.HistoricalPhoto",
         "plans.Plan",
         "plans.PlanItem",
         "plans.PlanSession",
@@ -715,6 +753,8 @@ def _held_by_model(erasable: Erasable) -> dict[str, Callable[[], int]]:
         "assessments.HistoricalMuscleFinding": MuscleFinding.history.filter(assessment_id__in=ids).count,
         "assessments.MeasureValue": MeasureValue.objects.filter(assessment_id__in=ids).count,
         "assessments.HistoricalMeasureValue": MeasureValue.history.filter(assessment_id__in=ids).count,
+        "assessments.Photo": Photo.objects.filter(assessment_id__in=ids).count,
+        "assessments.HistoricalPhoto": Photo.history.filter(assessment_id__in=ids).count,
         "plans.Plan": Plan.objects.filter(client_id=client_id).count,
         "plans.HistoricalPlan": Plan.history.filter(client_id=client_id).count,
         "plans.PlanItem": PlanItem.objects.filter(plan_id__in=plan_ids).count,
@@ -801,9 +841,15 @@ def test_erasure_empties_every_model_file_and_cache_entry_that_held_the_client(
     held = _held_by_model(erasable)
     assert {label for label, count in held.items() if not count()} == set(), "the fixture misses a place"
     files_before = stored_files()
-    client_files = set(erasable.file_names) | set(erasable.export_files) | set(erasable.letter_files)
+    client_files = (
+        set(erasable.file_names)
+        | set(erasable.export_files)
+        | set(erasable.letter_files)
+        | set(erasable.photo_files)
+    )
     assert client_files <= files_before
     assert any(name.startswith(f"exports/{erasable.client.pk}/") for name in client_files)
+    assert any(name.startswith(f"photos/{erasable.client.pk}/") for name in client_files)
     assert _cache_entries(), "the reset request left no cache entry to look at"
     login_as(client, trainer)
 
@@ -817,6 +863,7 @@ def test_erasure_empties_every_model_file_and_cache_entry_that_held_the_client(
     named = set(RenderedReport.objects.filter(client=bystander).values_list("file_name", flat=True))
     named |= set(ClientExport.objects.filter(client=bystander).values_list("file_name", flat=True))
     named |= set(_letters(bystander))
+    named |= set(_photo_files(bystander))
     assert files_after <= named
     needles = [erasable.email.lower(), erasable.username.lower(), MARKER.lower()]
     for key, value in _cache_entries():

@@ -408,8 +408,8 @@ def test_the_admin_lists_clients_with_links_to_their_data_but_no_health_notes(
 # One more for the reasons recorded to assess anyway (clearances come with their screenings),
 # two for the measures taken (their values and their history), three for the plans (with their
 # exercises and logged sessions) and five for the plans' history (every plan's id, then the
-# versions of plans, items and sessions).
-DOCUMENT_QUERIES = 27
+# versions of plans, items and sessions), and two for the posture photos (the photos and their history).
+DOCUMENT_QUERIES = 29
 MANY_SESSIONS = 400
 MANY_PLANS = 5
 

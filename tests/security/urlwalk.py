@@ -4,6 +4,7 @@ The URL walk, the header checks and the bad-input tests share this registry. A U
 that is not listed here makes the walk fail: whoever adds a page decides who may see it.
 """
 
+import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -13,13 +14,15 @@ from django.apps import apps
 from django.contrib.auth.tokens import default_token_generator
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client as HttpClient
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from PIL import Image
 
-from assessments.models import Assessment
+from assessments.models import Assessment, Photo
 from clients.models import Client, MedicalClearance, Screening
 from security.models import ClientExport
 from studio.models import Studio
@@ -123,6 +126,7 @@ class World:
     plan: object  # alice's draft plan for Jane, from `final`, one exercise
     current_plan: object  # Jane's current plan, started a week ago, one exercise, a day ticked off
     plan_session: object
+    photo: Photo  # a front photo of `final`, whose photos alice shares with Jane
 
     def login(self, persona: str) -> HttpClient:
         browser = HttpClient()
@@ -145,7 +149,9 @@ def build_world(*, trainer, other_trainer, client_record, other_client_record, a
     Studio.objects.create(name="Walk Studio").logo.save(
         "walk-logo.png", ContentFile(b"\x89PNG\r\n\x1a\n walk")
     )
-    final = factories.AssessmentFactory(client=client_record, final=True, finalised_at=timezone.now())
+    final = factories.AssessmentFactory(
+        client=client_record, final=True, finalised_at=timezone.now(), share_photos=True
+    )
     factories.PatternFindingFactory(assessment=final, pattern=pattern)
     factories.MuscleFindingFactory(assessment=final, muscle=muscle, pattern=pattern)
     draft = factories.AssessmentFactory(client=client_record)
@@ -177,6 +183,14 @@ def build_world(*, trainer, other_trainer, client_record, other_client_record, a
     )
     plan = factories.PlanFactory(assessment=final)
     factories.PlanItemFactory(plan=plan, exercise=exercise)
+    # Jane consents to photos, so that her trainer's upload form is open on the draft.
+    Client.objects.filter(pk=client_record.pk).update(
+        photo_consent_given_at=timezone.now(), photo_consent_recorded_by=trainer
+    )
+    photo = Photo(assessment=final, view="front", width=30, height=40, byte_size=9, uploaded_by=trainer)
+    photo.image.save("walk.jpg", ContentFile(b"\xff\xd8\xff walk"), save=False)
+    photo.thumbnail.save("walk-thumb.jpg", ContentFile(b"\xff\xd8\xff walk"), save=False)
+    photo.save()
     return World(
         users={
             "anonymous": None,
@@ -201,6 +215,7 @@ def build_world(*, trainer, other_trainer, client_record, other_client_record, a
         plan=plan,
         current_plan=current_plan,
         plan_session=plan_session,
+        photo=photo,
         export=ClientExport.objects.create(
             client=client_record,
             requested_by=trainer,
@@ -303,6 +318,17 @@ def _final(world: World) -> dict:
 
 def _draft(world: World) -> dict:
     return {"pk": world.draft.pk}
+
+
+def photo_upload() -> SimpleUploadedFile:
+    """A small real JPEG, new for each post (a posted file is read to its end)."""
+    out = io.BytesIO()
+    Image.new("RGB", (30, 40), "grey").save(out, "JPEG")
+    return SimpleUploadedFile("walk.jpg", out.getvalue(), content_type="image/jpeg")
+
+
+def _photo(world: World) -> dict:
+    return {"pk": world.photo.pk}
 
 
 def _plan(world: World) -> dict:
@@ -447,6 +473,23 @@ REGISTRY: dict[str, Entry] = {
     "reports:portal_summary_pdf": Entry("portal-owner", kwargs=_final),
     "reports:portal_progress": Entry("portal"),
     "reports:portal_progress_pdf": Entry("portal"),
+    "assessments:photos": Entry("trainer-owner", kwargs=_draft, post=lambda world: {"front": photo_upload()}),
+    "assessments:photos_share": Entry(
+        "trainer-owner", kwargs=_final, post=lambda world: {"share": "no"}, post_only=True
+    ),
+    "assessments:photo_delete": Entry("trainer-owner", kwargs=_photo, post_only=True),
+    "assessments:photo_image": Entry("trainer-owner", kwargs=_photo),
+    "assessments:photo_thumbnail": Entry("trainer-owner", kwargs=_photo),
+    "assessments:photo_annotate": Entry(
+        "trainer-owner",
+        kwargs=_photo,
+        post=lambda world: {"landmark-left-shoulder-x": "40", "landmark-left-shoulder-y": "20"},
+        why="the photo's landmarks; a final session's are read-only",
+    ),
+    "assessments:photo_compare": Entry("trainer-owner", kwargs=_client_pk),
+    "assessments:portal_photos": Entry("portal-owner", kwargs=_final),
+    "assessments:portal_photo_image": Entry("portal-owner", kwargs=_photo),
+    "assessments:portal_photo_thumbnail": Entry("portal-owner", kwargs=_photo),
     "plans:build": Entry("trainer-owner", kwargs=_final_pk, post_only=True),
     "plans:carry_forward": Entry("trainer-owner", kwargs=_final_pk, post_only=True),
     "plans:detail": Entry("trainer-owner", kwargs=_plan),
