@@ -38,6 +38,7 @@ from plans.adherence import Adherence, plan_adherence
 from plans.models import Plan, PlanItem, PlanSession
 from reports.charts import Chart, measure_chart, pain_chart, severity_chart
 from reports.models import ReportKind
+from reports.photos import PhotoPair, ReportPhoto, photo_pairs, shared_photos
 from studio.branding import trainer_name, trainer_signature
 from studio.models import Studio
 
@@ -144,6 +145,8 @@ class SummaryReport:
     body_map: BodyMap
     # The plan built from this session that the client was given, as it stands.
     plan: ReportPlan | None
+    # Only when the trainer shared the session's photos with the client.
+    photos: list[ReportPhoto]
     appendix: Appendix
 
 
@@ -160,6 +163,8 @@ class ProgressReport:
     # The client's current plan, and how much of their plans they did in the period.
     plan: ReportPlan | None
     adherence: ProgressAdherence | None
+    # The same view from the first and the latest session, when both were shared.
+    photo_pairs: list[PhotoPair]
     appendix: Appendix
 
     @property
@@ -226,8 +231,9 @@ def _logo_data_uri(studio: Studio) -> str:
 
 
 def build_summary(assessment_id: int) -> SummaryReport:
-    """The session summary of one assessment, draft or not. Ten queries at most (seven for the
-    session, two for its plan, one for the studio); raises Client.DoesNotExist when the assessment is gone.
+    """The session summary of one assessment, draft or not. Eleven queries at most (seven for the
+    session, two for its plan, one for the studio, one for its shared photos); raises
+    Client.DoesNotExist when the assessment is gone.
 
     The caller has already checked that the viewer may see this assessment.
     """
@@ -248,6 +254,7 @@ def build_summary(assessment_id: int) -> SummaryReport:
             .order_by("-published_at", "-pk")
             .first()
         ),
+        photos=shared_photos(assessment_id),
         appendix=_appendix(
             [finding.pattern for finding in session.pattern_findings],
             [finding.muscle for finding in session.muscle_findings],
@@ -261,8 +268,9 @@ def build_progress(
     """A client's progress over their finalised assessments (and drafts when asked), oldest first:
     the latest `assessments.progress.MAX_SESSIONS` of the period, and how many earlier ones it leaves out.
 
-    Eleven queries at most however many sessions, plans, exercises and home sessions: seven for the
-    sessions, three for the plans, one for the studio. The caller has already checked access to the client.
+    Twelve queries at most however many sessions, plans, exercises, home sessions and photos: seven
+    for the sessions, three for the plans, one for the studio, one for the shared photos of the first
+    and latest session. The caller has already checked access to the client.
     """
     client = Client.objects.select_related("trainer__trainer_profile").get(pk=client_id)
     progress = client_progress(client, start=start, end=end, include_drafts=include_drafts)
@@ -284,6 +292,11 @@ def build_progress(
         body_map_latest=_body_map(progress.sessions[-1]) if progress.sessions else None,
         plan=_report_plan(next((plan for plan in plans if plan.is_current), None)),
         adherence=_progress_adherence(plans, progress),
+        photo_pairs=(
+            photo_pairs(progress.sessions[0].assessment_id, progress.sessions[-1].assessment_id)
+            if len(progress.sessions) > 1
+            else []
+        ),
         appendix=_appendix(
             [item.pattern for item in progress.patterns], [item.muscle for item in progress.muscles]
         ),

@@ -1,5 +1,7 @@
 """HTML and PDF renderings of a report, from the same templates."""
 
+import dataclasses
+
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.text import slugify
@@ -7,6 +9,7 @@ from weasyprint import HTML
 
 from reports.data import ProgressReport, Report, SummaryReport
 from reports.fetcher import StaticOnlyFetcher
+from reports.photos import embedded
 
 PDF_TEMPLATES = {SummaryReport: "reports/summary_pdf.html", ProgressReport: "reports/progress_pdf.html"}
 
@@ -24,7 +27,16 @@ PDF_VARIANT = "pdf/ua-1"
 
 
 def report_html(report: Report) -> str:
-    """The standalone HTML document WeasyPrint lays out (the PDF template)."""
+    """The standalone HTML document WeasyPrint lays out (the PDF template), its photos embedded
+    (reads them from storage)."""
+    if isinstance(report, SummaryReport):
+        report = dataclasses.replace(report, photos=[embedded(photo) for photo in report.photos])
+    else:
+        pairs = [
+            dataclasses.replace(pair, first=embedded(pair.first), latest=embedded(pair.latest))
+            for pair in report.photo_pairs
+        ]
+        report = dataclasses.replace(report, photo_pairs=pairs)
     return render_to_string(PDF_TEMPLATES[type(report)], {"report": report, "for_pdf": True})
 
 

@@ -117,8 +117,9 @@ def test_report_pages_query_count_does_not_grow(
 
     # One more than before measures: the sessions' measures are read with them. One more for the
     # plans: none here, so their exercises and home sessions are not read (test_plan_in_reports).
-    # One more for the studio, in the page header, and one for it in the report's letterhead.
-    with django_assert_max_num_queries(18):
+    # One more for the studio, in the page header, and one for it in the report's letterhead; one
+    # for the shared photos of the first and latest session.
+    with django_assert_max_num_queries(19):
         assert client.get(progress).status_code == 200
     with django_assert_max_num_queries(17):
         assert client.get(reverse(f"reports:{prefix}summary", args=[latest.pk])).status_code == 200

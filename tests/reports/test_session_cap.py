@@ -72,8 +72,9 @@ def test_the_trainers_page_shows_the_cap_and_links_the_earlier_sessions(
     login_as(client, trainer)
     url = reverse("reports:progress", args=[client_record.pk])
     # As many queries as for a client with one session (test_query_counts), with the one that finds
-    # no plan, and the studio for the page header and the report's letterhead.
-    with django_assert_max_num_queries(18):
+    # no plan, the studio for the page header and the report's letterhead, and the shared photos of
+    # the first and latest session.
+    with django_assert_max_num_queries(19):
         response = client.get(url, {"start": "2023-06-01", "drafts": "on"})
     html = response.content.decode()
     assert html.count('<tr class="session-row">') == MAX_SESSIONS

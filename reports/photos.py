@@ -1,0 +1,112 @@
+"""The posture photos a report shows: a session's, when the trainer shared them, and the same view
+from the first and the latest session side by side, lined up on the body, in the progress report.
+
+The photo itself is not part of the report's value: the page links its thumbnail through the view
+that checks who may see it, and the PDF embeds it (`embedded`) only when it is laid out, so that
+the report's key stays small and a PDF never fetches anything but our static files.
+"""
+
+import base64
+import dataclasses
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.files.storage import default_storage
+
+from assessments import landmarks
+from assessments.models import Photo, PhotoView
+
+
+@dataclass(frozen=True)
+class ReportPhoto:
+    photo_id: int
+    view: str
+    view_label: str
+    session_date: date
+    # The stored thumbnail: its name changes with the photo, so a new photo renders anew.
+    thumbnail: str
+    width: int
+    height: int
+    view_box: str
+    overlay: landmarks.Overlay
+    readings: list[landmarks.Reading]
+    # A data: URI of the thumbnail, set only for the PDF (see `embedded`); pages link it instead.
+    src: str = ""
+
+
+@dataclass(frozen=True)
+class PhotoPair:
+    view_label: str
+    first: ReportPhoto
+    latest: ReportPhoto
+    aligned: bool
+    changes: list[landmarks.Change]
+
+
+def shared_photos(assessment_id: int) -> list[ReportPhoto]:
+    """The session's photos when its trainer shared them with the client, by view. One query."""
+    photos = Photo.objects.filter(assessment_id=assessment_id, assessment__share_photos=True)
+    return [_photo(photo) for photo in _in_view_order(photos)]
+
+
+def photo_pairs(first_id: int, latest_id: int) -> list[PhotoPair]:
+    """Each view both sessions have a shared photo of (their first of it), lined up where both have
+    the landmarks for it. One query."""
+    photos = _in_view_order(
+        Photo.objects.filter(assessment_id__in=[first_id, latest_id], assessment__share_photos=True)
+    )
+    by_view: dict[str, dict[int, Photo]] = {}
+    for photo in photos:
+        by_view.setdefault(photo.view, {}).setdefault(photo.assessment_id, photo)
+    pairs = []
+    for view, sessions in by_view.items():
+        if first_id not in sessions or latest_id not in sessions:
+            continue
+        first, latest = sessions[first_id], sessions[latest_id]
+        boxes, aligned = landmarks.view_boxes(
+            view, [(photo.landmarks, photo.width, photo.height) for photo in (first, latest)]
+        )
+        shown = [_photo(photo, view_box=box) for photo, box in zip((first, latest), boxes, strict=True)]
+        pairs.append(
+            PhotoPair(
+                view_label=PhotoView(view).label,
+                first=shown[0],
+                latest=shown[1],
+                aligned=aligned,
+                changes=landmarks.changes(shown[0].readings, shown[1].readings),
+            )
+        )
+    return pairs
+
+
+def embedded(photo: ReportPhoto) -> ReportPhoto:
+    """The photo with its thumbnail as a data: URI, for WeasyPrint; reads storage. A file gone from
+    storage leaves the photo without a picture rather than failing the report."""
+    try:
+        with default_storage.open(photo.thumbnail, "rb") as stored:
+            data = stored.read()
+    except OSError:
+        return photo
+    return dataclasses.replace(photo, src="data:image/jpeg;base64," + base64.b64encode(data).decode())
+
+
+def _in_view_order(photos) -> list[Photo]:
+    order = {view: index for index, view in enumerate(PhotoView.values)}
+    rows = photos.select_related("assessment").order_by("uploaded_at", "pk")
+    return sorted(rows, key=lambda photo: order[photo.view])
+
+
+def _photo(photo: Photo, *, view_box: str = "") -> ReportPhoto:
+    size = {"width": photo.width, "height": photo.height}
+    return ReportPhoto(
+        photo_id=photo.pk,
+        view=photo.view,
+        view_label=PhotoView(photo.view).label,
+        session_date=photo.assessment.session_date,
+        thumbnail=photo.thumbnail.name,
+        width=photo.width,
+        height=photo.height,
+        view_box=view_box or f"0 0 {photo.width} {photo.height}",
+        overlay=landmarks.overlay(photo.view, photo.landmarks, **size),
+        readings=landmarks.readings(photo.view, photo.landmarks, **size),
+    )
