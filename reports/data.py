@@ -135,6 +135,8 @@ class ReportHeader:
     # The logo as a data: URI, the one kind of picture WeasyPrint may read besides our static files;
     # "" without one. Part of the content key, so a new logo renders the PDFs anew.
     studio_logo: str
+    # The studio's colour (#rrggbb) for the letterhead's rule.
+    studio_accent: str
 
 
 @dataclass(frozen=True)
@@ -213,6 +215,7 @@ def _header(
         studio_name=studio.name,
         studio_contact_lines=studio.contact_lines,
         studio_logo=_logo_data_uri(studio),
+        studio_accent=studio.accent_colour,
     )
 
 

@@ -148,3 +148,18 @@ def test_a_new_studio_name_or_logo_renders_the_reports_anew(studio, branded):
 
     branded.logo.save("harbour-new.png", ContentFile(_png()[:-1] + b"\x01"))
     assert report_key(build_summary(studio.latest.pk)) != report_key(renamed)
+
+
+def test_the_studio_colour_draws_the_letterhead_rule_and_the_phone_toolbar(client, trainer, studio, branded):
+    Studio.objects.filter(pk=branded.pk).update(accent_colour="#6f2dbd")
+    login_as(client, trainer)
+
+    page = client.get(reverse("reports:summary", args=[studio.latest.pk])).content.decode()
+
+    assert '<meta name="theme-color" content="#6f2dbd">' in page
+    rule = re.search(r'<svg class="studio-rule".*?</svg>', page, re.S).group(0)
+    assert 'fill="#6f2dbd"' in rule
+    # A new colour is a new report: its PDF is rendered again.
+    before = report_key(build_summary(studio.latest.pk))
+    Studio.objects.filter(pk=branded.pk).update(accent_colour="#0b5ed7")
+    assert report_key(build_summary(studio.latest.pk)) != before
