@@ -1,8 +1,6 @@
 """A plan's history as readable entries: who changed what, and when."""
 
-from dataclasses import dataclass, field
-from datetime import datetime
-
+from assessments.history import HistoryEntry
 from imbalances.models import show_dosage, show_tempo
 from plans.models import Plan, PlanItem
 
@@ -13,14 +11,6 @@ HEADER_LABELS = {
     "notes": "notes for the client",
     "status": "status",
 }
-
-
-@dataclass
-class HistoryEntry:
-    when: datetime
-    who: object | None
-    reason: str = ""
-    changes: list[str] = field(default_factory=list)
 
 
 def plan_history(plan: Plan) -> list[HistoryEntry]:
