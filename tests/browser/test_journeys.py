@@ -81,7 +81,7 @@ def test_a_trainer_adds_a_client_screens_assesses_and_downloads_their_progress_p
     page.get_by_label("First name").fill("Maria")
     page.get_by_label("Last name").fill("Lopez")
     page.get_by_label("E-mail").fill("maria@example.com")
-    page.get_by_label("The client consents").check()
+    page.get_by_label("The client consents to assessment and to our keeping their data").check()
     page.get_by_role("button", name="Add client").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Maria Lopez")
     client = Client.objects.get(trainer=trainer, last_name="Lopez")
