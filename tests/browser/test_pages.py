@@ -5,13 +5,14 @@ into the folder the pytest header names, for a person to look at.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments.models import Assessment
-from clients.models import Screening
+from clients.models import Client, Screening
 from clients.services import screening_record
 from imbalances.models import Pattern
 from tests import factories
@@ -23,6 +24,7 @@ from tests.browser.helpers import (
     save_screenshot,
     widest_elements,
 )
+from tests.reports.test_photos_in_reports import SIDE_MARKS, photo_of
 
 pytestmark = [
     pytest.mark.browser,
@@ -39,6 +41,8 @@ class Studio:
     assessment: object  # the latest final one
     screening: object  # the one with a yes answer, not cleared
     unscreened: object  # a client of the trainer with neither consent nor screening
+    plan: object  # the client's current plan, from the latest final session, with days ticked off
+    photo: object  # a side photo of the latest final session, with its landmarks
 
 
 @pytest.fixture
@@ -65,7 +69,21 @@ def studio(trainer, client_record, client_user) -> Studio:
             factories.MuscleFindingFactory(assessment=assessment, muscle=link.muscle, role=link.role)
         final = assessment if assessment.status == Assessment.Status.FINAL else final
     unscreened = factories.ClientFactory(trainer=trainer, first_name="Bo", last_name="Bare")
-    return Studio(trainer, client_record, client_user, final, screening, unscreened)
+    plan = factories.PlanFactory(
+        assessment=final, published=True, start_date=timezone.localdate() - timedelta(days=10)
+    )
+    for phase in ("inhibit", "lengthen", "activate", "integrate"):
+        exercise = factories.ExerciseFactory(
+            name=f"A {phase} exercise", phase=phase, cues="Breathe out\nGo slowly", equipment="A mat"
+        )
+        factories.PlanItemFactory(plan=plan, exercise=exercise, note="Gently at first")
+    for days_ago in (1, 3, 6):
+        factories.PlanSessionFactory(plan=plan, done_on=timezone.localdate() - timedelta(days=days_ago))
+    Client.objects.filter(pk=client_record.pk).update(
+        photo_consent_given_at=timezone.now(), photo_consent_recorded_by=trainer
+    )
+    photo = photo_of(final, landmarks=SIDE_MARKS)
+    return Studio(trainer, client_record, client_user, final, screening, unscreened, plan, photo)
 
 
 def _submit_an_invalid_pain_score(page) -> None:
@@ -133,6 +151,33 @@ PAGES = {
         "client",
         lambda s: reverse("imbalances:muscle", kwargs={"slug": "psoas"}),
         "Deep hip flexor",
+        None,
+    ),
+    "plan": ("trainer", lambda s: reverse("plans:detail", args=[s.plan.pk]), "Plan from", None),
+    "plan-form": ("trainer", lambda s: reverse("plans:edit", args=[s.plan.pk]), "Edit plan", None),
+    "portal-plan": ("client", lambda s: reverse("portal_plan:plan"), "My plan", None),
+    "exercise": (
+        "client",
+        lambda s: s.plan.items.first().exercise.get_absolute_url(),
+        "A inhibit exercise",
+        None,
+    ),
+    "photos": (
+        "trainer",
+        lambda s: reverse("assessments:photos", args=[s.assessment.pk]),
+        "Posture photos",
+        None,
+    ),
+    "photo-landmarks": (
+        "trainer",
+        lambda s: reverse("assessments:photo_annotate", args=[s.photo.pk]),
+        "Landmarks on the left side photo",
+        None,
+    ),
+    "photo-compare": (
+        "trainer",
+        lambda s: reverse("assessments:photo_compare", args=[s.client.pk]) + "?view=left",
+        "Compare photos",
         None,
     ),
     "portal-home": ("client", lambda s: reverse("portal:home"), "Hello, Jane Doe", None),
