@@ -44,12 +44,16 @@ class Adherence:
 
 
 def plan_adherence(plan: Plan, *, done_on: list[date], until: date | None = None) -> Adherence:
-    """Week by week from the plan's start to `until` (today, or the day the plan ended).
+    """Week by week from the plan's start to `until` (today, or the day the plan ended), and never
+    past the day before the plan that replaced it starts: a day asks for the sessions of one plan.
 
     `done_on` are the days the client ticked off (the caller read them, so several plans cost one
-    query). A week the plan only partly covers asks for its share of the weekly target.
+    query). A week the plan only partly covers asks for its share of the weekly target. Reads the
+    replacing plan: callers read it along (select_related("replaced_by")).
     """
     end = until or (timezone.localtime(plan.ended_at).date() if plan.ended_at else timezone.localdate())
+    if plan.replaced_by_id is not None:
+        end = min(end, plan.replaced_by.start_date - timedelta(days=1))
     if end < plan.start_date:
         return Adherence(weeks=[])
     monday = plan.start_date - timedelta(days=plan.start_date.weekday())

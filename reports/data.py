@@ -371,6 +371,7 @@ def _plans_in_period(client_id: int, progress: ClientProgress) -> list[Plan]:
     return list(
         Plan.objects.filter(client_id=client_id, status__in=GIVEN)
         .filter(ran | Q(status=Plan.Status.PUBLISHED))
+        .select_related("replaced_by")
         .order_by("start_date", "pk")
     )
 

@@ -2,8 +2,12 @@
 
 import datetime
 
+import pytest
+from django.utils import timezone
+
 from plans.adherence import plan_adherence
 from plans.models import Plan
+from tests import factories
 
 MONDAY = datetime.date(2026, 11, 2)
 
@@ -43,3 +47,20 @@ def test_before_any_session_is_due_there_is_no_percentage():
     assert adherence.weeks[0].planned == 0
     assert adherence.weeks[0].percent is None and adherence.percent is None
     assert plan_adherence(plan(sunday), done_on=[], until=MONDAY).weeks == []
+
+
+@pytest.mark.django_db
+def test_a_replaced_plan_asks_for_nothing_from_the_day_its_successor_starts():
+    successor = factories.PlanFactory(published=True, start_date=MONDAY + datetime.timedelta(days=7))
+    replaced = factories.PlanFactory(
+        client=successor.client,
+        start_date=MONDAY,
+        status="ended",
+        ended_at=timezone.make_aware(datetime.datetime(2026, 11, 9, 18, 0)),
+        replaced_by=successor,
+    )
+
+    adherence = plan_adherence(replaced, done_on=[MONDAY])
+
+    # It ended on the Monday its successor started: that day belongs to the successor alone.
+    assert [(week.starts_on, week.planned) for week in adherence.weeks] == [(MONDAY, 3)]
