@@ -60,8 +60,7 @@ def plan_adherence(plan: Plan, *, done_on: list[date], until: date | None = None
     weeks = []
     while monday <= end:
         first, last = max(monday, plan.start_date), min(monday + timedelta(days=6), end)
-        days = (last - first).days + 1
-        planned = round(plan.sessions_per_week * days / 7)
+        planned = plan.planned_between(first, last)
         done = sum(1 for day in done_on if first <= day <= last)
         weeks.append(Week(starts_on=monday, done=done, planned=planned))
         monday += timedelta(days=7)

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -109,6 +109,19 @@ class Plan(models.Model):
     @property
     def is_current(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    def planned_between(self, first: date, last: date) -> int:
+        """The sessions the plan asks for from `first` to `last`, both inclusive and within the plan:
+        its share of the weekly target, so a week it only partly covers asks for less."""
+        days = (last - max(first, self.start_date)).days + 1
+        return round(self.sessions_per_week * days / 7) if days > 0 else 0
+
+    @property
+    def planned_this_week(self) -> int:
+        """What this week, Monday to Sunday, asks for: its whole share, not only the days gone by."""
+        today = timezone.localdate()
+        monday = today - timedelta(days=today.weekday())
+        return self.planned_between(monday, monday + timedelta(days=6))
 
     def review_is_due(self, today: date | None = None) -> bool:
         return self.is_current and self.review_date <= (today or timezone.localdate())

@@ -64,3 +64,10 @@ def test_a_replaced_plan_asks_for_nothing_from_the_day_its_successor_starts():
 
     # It ended on the Monday its successor started: that day belongs to the successor alone.
     assert [(week.starts_on, week.planned) for week in adherence.weeks] == [(MONDAY, 3)]
+
+
+def test_the_portal_home_and_my_plan_ask_the_same_of_a_part_week():
+    thursday = MONDAY + datetime.timedelta(days=3)
+    started_thursday = plan(thursday, per_week=7)
+    week = plan_adherence(started_thursday, done_on=[], until=MONDAY + datetime.timedelta(days=6)).weeks[0]
+    assert started_thursday.planned_between(MONDAY, MONDAY + datetime.timedelta(days=6)) == week.planned == 4
