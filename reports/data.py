@@ -7,8 +7,6 @@ adds only its header, its charts, the plan the client was given (with, in the
 progress report, how much of it they did) and an appendix that links to the catalogue.
 """
 
-import base64
-import mimetypes
 from collections import defaultdict
 from copy import copy
 from dataclasses import dataclass
@@ -132,11 +130,13 @@ class ReportHeader:
     site_url: str
     studio_name: str
     studio_contact_lines: list[str]
-    # The logo as a data: URI, the one kind of picture WeasyPrint may read besides our static files;
-    # "" without one. Part of the content key, so a new logo renders the PDFs anew.
+    # The logo's name in storage, "" without one: part of the content key, so a new logo renders
+    # the PDFs anew. The PDF embeds the picture itself (studio_logo_src) only as it is laid out.
     studio_logo: str
     # The studio's colour (#rrggbb) for the letterhead's rule.
     studio_accent: str
+    # The logo as a data: URI, set only for the PDF (reports.pdf); the page header shows it already.
+    studio_logo_src: str = ""
 
 
 @dataclass(frozen=True)
@@ -214,23 +214,9 @@ def _header(
         site_url=settings.SITE_URL,
         studio_name=studio.name,
         studio_contact_lines=studio.contact_lines,
-        studio_logo=_logo_data_uri(studio),
+        studio_logo=studio.logo.name or "",
         studio_accent=studio.accent_colour,
     )
-
-
-def _logo_data_uri(studio: Studio) -> str:
-    """The logo read from storage; "" when there is none or its file cannot be read, and the
-    report goes out with the studio's name alone rather than not at all."""
-    if not studio.logo:
-        return ""
-    content_type = mimetypes.guess_type(studio.logo.name)[0] or "application/octet-stream"
-    try:
-        with studio.logo.storage.open(studio.logo.name, "rb") as logo:
-            data = logo.read()
-    except OSError:
-        return ""
-    return f"data:{content_type};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 def build_summary(assessment_id: int) -> SummaryReport:

@@ -5,12 +5,14 @@ no network, no other local file, no redirects. A refusal raises; WeasyPrint
 then leaves the resource out and carries on rendering.
 """
 
+import base64
 import mimetypes
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import DataHandler, Request, url2pathname
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 
@@ -78,3 +80,19 @@ class StaticOnlyFetcher(URLFetcher):
 def _site_origin() -> str:
     parts = urlsplit(settings.SITE_URL)
     return f"{parts.scheme.lower()}://{parts.netloc}"
+
+
+def stored_data_uri(name: str) -> str:
+    """A file from storage (a logo, a photo) as a data: URI, the one kind of picture besides our
+    static files that WeasyPrint may read; "" when there is none or it cannot be read, so that a
+    report goes out without the picture rather than not at all. Reads storage: call it only for
+    the PDF, as it is laid out."""
+    if not name:
+        return ""
+    try:
+        with default_storage.open(name, "rb") as stored:
+            data = stored.read()
+    except OSError:
+        return ""
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return f"data:{content_type};base64,{base64.b64encode(data).decode('ascii')}"

@@ -8,7 +8,7 @@ from django.utils.text import slugify
 from weasyprint import HTML
 
 from reports.data import ProgressReport, Report, SummaryReport
-from reports.fetcher import StaticOnlyFetcher
+from reports.fetcher import StaticOnlyFetcher, stored_data_uri
 from reports.photos import embedded
 
 PDF_TEMPLATES = {SummaryReport: "reports/summary_pdf.html", ProgressReport: "reports/progress_pdf.html"}
@@ -27,8 +27,10 @@ PDF_VARIANT = "pdf/ua-1"
 
 
 def report_html(report: Report) -> str:
-    """The standalone HTML document WeasyPrint lays out (the PDF template), its photos embedded
-    (reads them from storage)."""
+    """The standalone HTML document WeasyPrint lays out (the PDF template), its logo and photos
+    embedded (reads them from storage)."""
+    logo = stored_data_uri(report.header.studio_logo)
+    report = dataclasses.replace(report, header=dataclasses.replace(report.header, studio_logo_src=logo))
     if isinstance(report, SummaryReport):
         report = dataclasses.replace(report, photos=[embedded(photo) for photo in report.photos])
     else:

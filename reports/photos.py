@@ -6,15 +6,13 @@ that checks who may see it, and the PDF embeds it (`embedded`) only when it is l
 the report's key stays small and a PDF never fetches anything but our static files.
 """
 
-import base64
 import dataclasses
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.files.storage import default_storage
-
 from assessments import landmarks
 from assessments.models import Photo, PhotoView
+from reports.fetcher import stored_data_uri
 
 
 @dataclass(frozen=True)
@@ -82,12 +80,7 @@ def photo_pairs(first_id: int, latest_id: int) -> list[PhotoPair]:
 def embedded(photo: ReportPhoto) -> ReportPhoto:
     """The photo with its thumbnail as a data: URI, for WeasyPrint; reads storage. A file gone from
     storage leaves the photo without a picture rather than failing the report."""
-    try:
-        with default_storage.open(photo.thumbnail, "rb") as stored:
-            data = stored.read()
-    except OSError:
-        return photo
-    return dataclasses.replace(photo, src="data:image/jpeg;base64," + base64.b64encode(data).decode())
+    return dataclasses.replace(photo, src=stored_data_uri(photo.thumbnail))
 
 
 def _in_view_order(photos) -> list[Photo]:
