@@ -3,7 +3,7 @@ page, the portal and the PDFs.
 
 Plain data (no request, no HTML) read as plain rows, not model instances: a client
 with dozens of sessions has hundreds of findings, and only a few columns of each are
-shown. Six queries at most, whatever the number of sessions or findings.
+shown. Five queries at most, whatever the number of sessions or findings.
 
 One report covers at most MAX_SESSIONS sessions, the latest of its period, so that no page
 or PDF grows with a client's whole history; it says how many earlier ones it leaves out.
@@ -19,15 +19,20 @@ from django.db.models import Count, Min, QuerySet, Window
 
 from assessments.models import Assessment, MeasureValue, MuscleFinding, PatternFinding, Severity
 from clients.models import Client
-from imbalances.models import Better, Muscle, Pattern, Role, show_measure
+from imbalances.models import Better, Muscle, Role, show_measure
 
 # The most sessions one progress report shows: a year of weekly sessions. The latest ones
 # of the period are shown; a period that ends earlier shows the ones before them.
 MAX_SESSIONS = 52
 # The columns of an assessment that a session reads, in the order `_sessions` unpacks them.
-SESSION_COLUMNS = ("pk", "session_date", "status", "pain_score", "notes")
+SESSION_COLUMNS = ("pk", "session_date", "status", "pain_score", "notes", "share_photos")
 # The columns of a measure that progress reads, in MeasureRef's order.
 MEASURE_COLUMNS = ("pk", "slug", "name", "unit", "better", "display_order")
+# The columns of a pattern that progress reads, in PatternRef's order.
+PATTERN_COLUMNS = (
+    "pk", "slug", "name", "description", "region__name", "region__display_order", "display_order",
+    "region__slug",
+)  # fmt: skip
 
 
 class Change(StrEnum):
@@ -149,6 +154,8 @@ class Session:
     is_draft: bool
     pain_score: int | None
     notes: str
+    # The trainer shared the session's posture photos with the client (reports show only those).
+    shares_photos: bool
     pattern_findings: list[PatternFindingRow]
     muscle_findings: list[MuscleFindingRow]
     measures: list[MeasureRow]
@@ -331,7 +338,7 @@ def client_progress(
     end: date | None = None,
 ) -> ClientProgress:
     """The client's latest MAX_SESSIONS sessions in [start, end], oldest first, and what
-    changed over them. Six queries at most, however many sessions the period holds.
+    changed over them. Five queries at most, however many sessions the period holds.
 
     Drafts count only when `include_drafts`: trainers may preview them, clients never do.
     The caller has already checked that the viewer may see this client.
@@ -367,7 +374,7 @@ def client_progress(
 
 
 def read_sessions(assessments: QuerySet[Assessment]) -> list[Session]:
-    """`assessments` as sessions with their findings, oldest first. Six queries at most."""
+    """`assessments` as sessions with their findings, oldest first. Five queries at most."""
     return _sessions(
         list(assessments.order_by("session_date", "created_at", "pk").values_list(*SESSION_COLUMNS))
     )
@@ -375,15 +382,18 @@ def read_sessions(assessments: QuerySet[Assessment]) -> list[Session]:
 
 def _sessions(rows: list[tuple]) -> list[Session]:
     """Sessions from rows of SESSION_COLUMNS, in their order, with their findings and measures:
-    five queries at most."""
+    four queries at most."""
     ids = [row[0] for row in rows]
     if not ids:
         return []
     # order_by() drops the models' default ordering, whose joins nothing here needs.
+    # Joined: a session finds a few patterns, so repeating their names costs less than a query.
     pattern_findings = list(
         PatternFinding.objects.filter(assessment_id__in=ids)
         .order_by()
-        .values_list("assessment_id", "pattern_id", "side", "severity", "note")
+        .values_list(
+            "assessment_id", "side", "severity", "note", *(f"pattern__{name}" for name in PATTERN_COLUMNS)
+        )
     )
     muscle_findings = list(
         MuscleFinding.objects.filter(assessment_id__in=ids)
@@ -396,11 +406,12 @@ def _sessions(rows: list[tuple]) -> list[Session]:
         .order_by()
         .values_list("assessment_id", "side", "value", *(f"measure__{name}" for name in MEASURE_COLUMNS))
     )
-    patterns = _pattern_refs({row[1] for row in pattern_findings})
     muscles = _muscle_refs({row[1] for row in muscle_findings})
+    patterns: dict[int, PatternRef] = {}
     found_patterns: dict[int, list[PatternFindingRow]] = defaultdict(list)
-    for assessment_id, pattern_id, side, severity, note in pattern_findings:
-        found_patterns[assessment_id].append(PatternFindingRow(patterns[pattern_id], side, severity, note))
+    for assessment_id, side, severity, note, *ref in pattern_findings:
+        pattern = patterns.setdefault(ref[0], PatternRef(*ref))
+        found_patterns[assessment_id].append(PatternFindingRow(pattern, side, severity, note))
     found_muscles: dict[int, list[MuscleFindingRow]] = defaultdict(list)
     for assessment_id, muscle_id, role, side, note in muscle_findings:
         found_muscles[assessment_id].append(MuscleFindingRow(muscles[muscle_id], role, side, note))
@@ -416,32 +427,13 @@ def _sessions(rows: list[tuple]) -> list[Session]:
             is_draft=status == Assessment.Status.DRAFT,
             pain_score=pain_score,
             notes=notes,
+            shares_photos=share_photos,
             pattern_findings=sorted(found_patterns[pk], key=lambda row: (row.pattern.sort_key, row.side)),
             muscle_findings=sorted(found_muscles[pk], key=lambda row: (row.muscle.sort_key, row.side)),
             measures=sorted(taken[pk], key=lambda row: (row.measure.sort_key, row.side)),
         )
-        for pk, day, status, pain_score, notes in rows
+        for pk, day, status, pain_score, notes, share_photos in rows
     ]
-
-
-def _pattern_refs(pks: set[int]) -> dict[int, PatternRef]:
-    if not pks:
-        return {}
-    rows = (
-        Pattern.objects.filter(pk__in=pks)
-        .order_by()
-        .values_list(
-            "pk",
-            "slug",
-            "name",
-            "description",
-            "region__name",
-            "region__display_order",
-            "display_order",
-            "region__slug",
-        )
-    )
-    return {row[0]: PatternRef(*row) for row in rows}
 
 
 def _muscle_refs(pks: set[int]) -> dict[int, MuscleRef]:

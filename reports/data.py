@@ -220,8 +220,8 @@ def _header(
 
 
 def build_summary(assessment_id: int) -> SummaryReport:
-    """The session summary of one assessment, draft or not. Eleven queries at most (seven for the
-    session, two for its plan, one for the studio, one for its shared photos); raises
+    """The session summary of one assessment, draft or not. Ten queries at most (six for the
+    session, two for its plan, one for the studio, one for its photos when shared); raises
     Client.DoesNotExist when the assessment is gone.
 
     The caller has already checked that the viewer may see this assessment.
@@ -243,7 +243,7 @@ def build_summary(assessment_id: int) -> SummaryReport:
             .order_by("-published_at", "-pk")
             .first()
         ),
-        photos=shared_photos(assessment_id),
+        photos=shared_photos(assessment_id) if session.shares_photos else [],
         appendix=_appendix(
             [finding.pattern for finding in session.pattern_findings],
             [finding.muscle for finding in session.muscle_findings],
@@ -257,9 +257,9 @@ def build_progress(
     """A client's progress over their finalised assessments (and drafts when asked), oldest first:
     the latest `assessments.progress.MAX_SESSIONS` of the period, and how many earlier ones it leaves out.
 
-    Twelve queries at most however many sessions, plans, exercises, home sessions and photos: seven
-    for the sessions, three for the plans, one for the studio, one for the shared photos of the first
-    and latest session. The caller has already checked access to the client.
+    Eleven queries at most however many sessions, plans, exercises, home sessions and photos: six
+    for the sessions, three for the plans, one for the studio, one for the photos of the first and
+    latest session when both were shared. The caller has already checked access to the client.
     """
     client = Client.objects.select_related("trainer__trainer_profile").get(pk=client_id)
     progress = client_progress(client, start=start, end=end, include_drafts=include_drafts)
@@ -281,15 +281,19 @@ def build_progress(
         body_map_latest=_body_map(progress.sessions[-1]) if progress.sessions else None,
         plan=_report_plan(next((plan for plan in plans if plan.is_current), None)),
         adherence=_progress_adherence(plans, progress),
-        photo_pairs=(
-            photo_pairs(progress.sessions[0].assessment_id, progress.sessions[-1].assessment_id)
-            if len(progress.sessions) > 1
-            else []
-        ),
+        photo_pairs=_photo_pairs(progress.sessions),
         appendix=_appendix(
             [item.pattern for item in progress.patterns], [item.muscle for item in progress.muscles]
         ),
     )
+
+
+def _photo_pairs(sessions: list[Session]) -> list[PhotoPair]:
+    """The first and the latest session's photos side by side, when both were shared: no query
+    otherwise."""
+    if len(sessions) < 2 or not (sessions[0].shares_photos and sessions[-1].shares_photos):
+        return []
+    return photo_pairs(sessions[0].assessment_id, sessions[-1].assessment_id)
 
 
 def _body_map(session: Session) -> BodyMap:

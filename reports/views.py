@@ -21,6 +21,7 @@ from reports.pdf import pdf_filename
 from reports.services import ReportRequest, rendered_report_request, report_download_record
 from security.access import require_methods
 from security.audit import Action, audit
+from studio.models import Studio
 
 HTML_TEMPLATES = {ReportKind.SUMMARY: "reports/summary.html", ReportKind.PROGRESS: "reports/progress.html"}
 # While a worker renders a PDF its page asks again this often, for this long at most; then it says
@@ -41,7 +42,10 @@ def _report_page(
 ) -> HttpResponse:
     report = report_request.build()
     audit(request, client_id=report.client_id)
-    context = {"report": report, "pdf_url": pdf_url, **extra}
+    header = report.header
+    # The page's header names the studio the report was read with, rather than reading it again.
+    studio = Studio(name=header.studio_name, accent_colour=header.studio_accent, logo=header.studio_logo)
+    context = {"report": report, "pdf_url": pdf_url, "studio": studio, **extra}
     return render(request, HTML_TEMPLATES[report_request.kind], context)
 
 

@@ -152,11 +152,10 @@ def test_the_progress_page_keeps_a_constant_query_count(
     studio(True, sessions)
     client.force_login(trainer)
     url = reverse("reports:progress", kwargs={"pk": client_record.pk})
-    # Session, user and role, the owned client, the report (its client and six reads), the audit
-    # row, the session saved again (three), the client's plans, the studio twice (the report's
-    # letterhead, built as for its PDF, and the page header) and the shared photos of the first and
-    # latest session.
-    with django_assert_max_num_queries(19):
+    # Session, user and role, the owned client, the report (its client and five reads), the audit
+    # row, the session saved again (three), the client's plans and the studio once (the report's
+    # letterhead, built as for its PDF, which the page header shows too); no photos, none shared.
+    with django_assert_max_num_queries(16):
         response = client.get(url, {"drafts": drafts})
     assert response.status_code == 200
     # The latest session is a draft: shown only in the preview.

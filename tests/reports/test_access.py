@@ -115,13 +115,13 @@ def test_report_pages_query_count_does_not_grow(
         else reverse("reports:portal_progress")
     )
 
-    # One more than before measures: the sessions' measures are read with them. One more for the
-    # plans: none here, so their exercises and home sessions are not read (test_plan_in_reports).
-    # One more for the studio, in the page header, and one for it in the report's letterhead; one
-    # for the shared photos of the first and latest session.
-    with django_assert_max_num_queries(19):
+    # The sessions' patterns come with their findings, their measures in a read of their own. One
+    # for the plans: none here, so their exercises and home sessions are not read
+    # (test_plan_in_reports). The studio once, for the report's letterhead and the page header; no
+    # photos are read, as no session shares them.
+    with django_assert_max_num_queries(16):
         assert client.get(progress).status_code == 200
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(14):
         assert client.get(reverse(f"reports:{prefix}summary", args=[latest.pk])).status_code == 200
 
 

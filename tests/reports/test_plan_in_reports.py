@@ -309,21 +309,22 @@ def test_the_plan_read_takes_a_fixed_number_of_queries(
 ):
     _more(plans, extra_exercises, extra_weeks)
 
-    # The session's seven, the studio for the letterhead, then the plan and its exercises, and the
-    # session's shared photos.
-    with django_assert_max_num_queries(11):
+    # The session's six, the studio for the letterhead, then the plan and its exercises (no photos:
+    # the session does not share them).
+    with django_assert_max_num_queries(9):
         summary = build_summary(studio.latest.pk)
-    # The sessions' seven, the studio, then the plans, their home sessions and the current plan's exercises,
-    # and the shared photos of the first and latest session.
-    with django_assert_max_num_queries(12):
+    # The sessions' six, the studio, then the plans, their home sessions and the current plan's
+    # exercises (no photos: no session shares them).
+    with django_assert_max_num_queries(10):
         progress = build_progress(client_record.pk)
     assert len(summary.plan.items) == len(progress.plan.items) == 3 + extra_exercises
 
     login_as(client, trainer)
     client.get(reverse("reports:summary", args=[studio.first.pk]))  # saves the new login's session
-    # Session, user, role, the client; the report's twelve; the audit row; the studio for the header.
-    with django_assert_max_num_queries(18):
+    # Session, user, role, the client; the report's ten; the audit row (the header shows the
+    # report's studio).
+    with django_assert_max_num_queries(15):
         assert client.get(reverse("reports:progress", args=[client_record.pk])).status_code == 200
-    # Session, user, role, the assessment (looked up twice); the report's eleven; audit; studio.
-    with django_assert_max_num_queries(18):
+    # Session, user, role, the assessment (looked up twice); the report's nine; audit.
+    with django_assert_max_num_queries(15):
         assert client.get(reverse("reports:summary", args=[studio.latest.pk])).status_code == 200

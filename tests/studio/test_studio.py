@@ -20,7 +20,7 @@ from studio.context_processors import studio as studio_context
 from studio.demo import load_studio
 from studio.models import DEFAULT_ACCENT, DEFAULT_NAME, Studio, TrainerProfile, contrast_with_white
 from tests.conftest import login_as
-from tests.factories import ClientFactory, UserFactory
+from tests.factories import AssessmentFactory, ClientFactory, UserFactory
 from tests.security.test_headers import header_problems
 
 pytestmark = pytest.mark.django_db
@@ -325,6 +325,23 @@ def test_the_studio_costs_a_page_one_query(client, settings, with_logo, trainer,
     ]
     # Without the studio in the context the header is empty, so compare counts only.
     assert branded == _queries(client, url) + 1
+
+
+def test_report_pages_head_with_the_studio_they_read_once(client, with_logo, trainer):
+    """A report reads the studio for its letterhead; the page header shows that one, not a second read."""
+    with_logo.accent_colour = "#7a1f5c"
+    with_logo.save()
+    record = ClientFactory(trainer=trainer)
+    session = AssessmentFactory(client=record, trainer=trainer, final=True)
+    client.force_login(trainer)
+    for url in (reverse("reports:progress", args=[record.pk]), reverse("reports:summary", args=[session.pk])):
+        _queries(client, url)  # the first request stamps the session
+        with CaptureQueriesContext(connection) as queries:
+            text = client.get(url).text
+        assert sum('"studio_studio"' in query["sql"] for query in queries) == 1
+        assert '<img src="/studio/logo/" alt="Northside Movement Studio logo"' in text
+        assert '<meta name="theme-color" content="#7a1f5c">' in text
+        assert "Northside Movement Studio · posture and muscle-imbalance assessments" in text
 
 
 # E-mails.
