@@ -1,4 +1,5 @@
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -119,3 +120,25 @@ def test_it_reads_the_trusted_proxy_settings():
         env, "settings.TRUSTED_PROXY_COUNT, settings.CLIENT_IP_HEADER, settings.AXES_CLIENT_IP_CALLABLE"
     )
     assert out == "2 HTTP_X_REAL_IP security.lockout.client_address"
+
+
+def test_gunicorn_reads_its_config_from_the_project_and_freezes_what_a_worker_loaded():
+    """`make serve` runs gunicorn from the project folder: it must find gunicorn.conf.py there, whose
+    worker hook freezes what the worker loaded, so full garbage collections skip it (bench)."""
+    printed = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "--print-config", "trainer_site.wsgi"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    # gunicorn's own hook prints as <PostWorkerInit.post_worker_init()>.
+    assert re.search(r"^post_worker_init += <post_worker_init\(\)>$", printed, re.MULTILINE)
+    hook = (
+        "import gc, runpy; runpy.run_path('gunicorn.conf.py')['post_worker_init'](None); "
+        "print(gc.get_freeze_count())"
+    )
+    frozen = subprocess.run(
+        [sys.executable, "-c", hook], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert int(frozen.stdout) > 1000
