@@ -3,7 +3,6 @@
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from django.db.models import Subquery
 from django.utils import timezone
 
 from assessments.models import Assessment, MuscleFinding, PatternFinding, Severity
@@ -32,39 +31,37 @@ class LastTime:
 
 
 def last_time(client_id: int, *, other_than: int | None = None) -> LastTime | None:
-    """The latest finalised session of the client but `other_than`, with its findings: two queries.
+    """The latest finalised session of the client but `other_than`, with its findings: three
+    queries, one when the client has none.
 
-    Found by a subquery in each query, so a client with no finalised session costs the same two.
+    Three plain reads by key: two that found the session by a subquery and joined it for its
+    date took 1.6 ms against 1.1 ms for these (bench studio, in-process).
     """
     latest = (
         Assessment.objects.final()
         .filter(client_id=client_id)
         .exclude(pk=other_than)
         .order_by("-session_date", "-created_at", "-pk")
-        .values("pk")[:1]
+        .values_list("pk", "session_date")
+        .first()
     )
-    pattern_rows = list(
-        PatternFinding.objects.filter(assessment=Subquery(latest))
-        .order_by()
-        .values_list("assessment_id", "assessment__session_date", "pattern_id", "side", "severity", "note")
-    )
-    muscle_rows = list(
-        MuscleFinding.objects.filter(assessment=Subquery(latest))
-        .order_by()
-        .values_list(
-            "assessment_id", "assessment__session_date", "pattern_id", "muscle_id", "role", "side", "note"
-        )
-    )
-    if not pattern_rows and not muscle_rows:
+    if latest is None:
         return None
-    assessment_id, session_date = (pattern_rows or muscle_rows)[0][:2]
-    found = LastTime(assessment_id, session_date)
-    for _, _, pattern_id, side, severity, note in pattern_rows:
+    found = LastTime(*latest)
+    pattern_rows = PatternFinding.objects.filter(assessment_id=found.assessment_id).order_by()
+    for pattern_id, side, severity, note in pattern_rows.values_list(
+        "pattern_id", "side", "severity", "note"
+    ):
         found.patterns.setdefault(pattern_id, []).append(PatternFindingData(pattern_id, severity, side, note))
-    for _, _, pattern_id, muscle_id, role, side, note in muscle_rows:
+    muscle_rows = MuscleFinding.objects.filter(assessment_id=found.assessment_id).order_by()
+    for pattern_id, muscle_id, role, side, note in muscle_rows.values_list(
+        "pattern_id", "muscle_id", "role", "side", "note"
+    ):
         found.muscles.setdefault((pattern_id, muscle_id), []).append(
             MuscleFindingData(muscle_id, role, side, pattern_id, note)
         )
+    if not found.patterns and not found.muscles:
+        return None
     return found
 
 
