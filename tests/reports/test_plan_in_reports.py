@@ -210,6 +210,23 @@ def test_with_three_sessions_the_adherence_since_the_previous_one_is_told_too(cl
     assert since_previous.start == date(2026, 3, 14)
 
 
+def test_a_period_counts_only_the_plans_that_ran_in_it(client_record, studio, plans):
+    # From 15 March: the first plan ended the day before, so only the latest counts: two weeks
+    # of 2 from 16 March, 4 planned, 3 done.
+    after = build_progress(client_record.pk, start=date(2026, 3, 15), end=PERIOD_END).adherence.overall
+    assert (after.start, after.done, after.planned) == (LATEST_PLAN_START, 3, 4)
+    # From 14 March, its last day: the first plan counts that day (round(3 * 1 / 7) = 0 asked, 0
+    # done), then it was replaced, and the latest plan asks from its start as before.
+    on_last_day = build_progress(client_record.pk, start=FIRST_PLAN_ENDED, end=PERIOD_END)
+    overall = on_last_day.adherence.overall
+    assert (overall.start, overall.done, overall.planned) == (FIRST_PLAN_ENDED, 3, 4)
+    # A period that ends before the latest plan starts: the first plan only, which still shows as
+    # given in that period, and no current plan's figures after the period's end.
+    before = build_progress(client_record.pk, end=date(2026, 2, 1)).adherence.overall
+    assert before.start == FIRST_PLAN_START
+    assert before.planned == 9  # three whole weeks of 3, 12 January to 1 February
+
+
 def test_the_html_pages_show_the_same_plan_and_adherence(client, trainer, client_record, studio, plans):
     login_as(client, trainer)
     summary = client.get(reverse("reports:summary", args=[studio.latest.pk])).content.decode()
