@@ -1,10 +1,13 @@
 from django.contrib import admin
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html
 
 from clients.models import Client
 from security.audit import Action, audit
 from security.models import AuditEvent
+
+# The export and erasure links beside a client in the admin.
+LINK_TEMPLATE = "admin/security/_client_link.html"
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -88,12 +91,12 @@ class ClientPrivacyAdmin(ClientAuditedChangeMixin, ReadOnlyAdmin):
     @admin.display(description="Export")
     def export_link(self, client: Client) -> str:
         url = reverse("security:client_export", kwargs={"client_pk": client.pk})
-        return format_html('<a href="{}">Download all data</a>', url)
+        return render_to_string(LINK_TEMPLATE, {"url": url, "text": "Download all data"})
 
     @admin.display(description="Erasure")
     def erase_link(self, client: Client) -> str:
         url = reverse("security:client_erase", kwargs={"client_pk": client.pk})
-        return format_html('<a href="{}">Erase client</a>', url)
+        return render_to_string(LINK_TEMPLATE, {"url": url, "text": "Erase client"})
 
 
 # The clients app may one day register its own admin; then it gets these links from there.
