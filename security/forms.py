@@ -39,6 +39,11 @@ class SignInForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "shared_email": "More than one account uses this e-mail address. Sign in with your username instead.",
+        # Django's text says the name may be case-sensitive: here it is not, only the password is.
+        "invalid_login": (
+            "This e-mail or username and password do not match an account. Check the password: "
+            "capitals count in it."
+        ),
     }
 
     def __init__(self, request: HttpRequest | None = None, *args, **kwargs) -> None:

@@ -186,7 +186,7 @@ def test_revoking_ends_sessions_and_refuses_sign_in(signed_in, invitee):
     again = BrowserClient()
     response = again.post(reverse("login"), {"username": "maya@example.com", "password": NEW_PASSWORD})
     assert response.status_code == 200
-    assert "Please enter a correct username and password" in response.text
+    assert "do not match an account" in response.text
     assert "_auth_user_id" not in again.session
 
 

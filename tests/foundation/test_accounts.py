@@ -26,7 +26,7 @@ def test_anonymous_visitor_is_sent_to_login_and_back(client, trainer):
 def test_wrong_password_shows_an_error(client, trainer):
     response = client.post(reverse("login"), {"username": "alice", "password": "nope"})
     assert response.status_code == 200
-    assert "Please enter a correct username and password" in response.text
+    assert "do not match an account" in response.text
     assert 'value="alice"' in response.text
     assert "_auth_user_id" not in client.session
 
@@ -143,7 +143,7 @@ def test_an_email_shared_by_two_accounts_signs_no_one_in(client, trainer):
     assert error in response.text
     # Shown by the field it concerns, and each account's username still works.
     assert 'aria-describedby="id_username_error"' in response.text
-    assert "Please enter a correct username" not in response.text
+    assert "do not match an account" not in response.text
     assert sign_in(client, "alice2").status_code == 302
     assert client.session["_auth_user_id"] == str(twin.pk)
 
@@ -178,7 +178,8 @@ def test_a_wrong_password_or_unknown_account_is_shown_under_the_password(client,
     # One message, whether the account or the password was wrong.
     assert form.errors == {
         "password": [
-            "Please enter a correct username and password. Note that both fields may be case-sensitive."
+            "This e-mail or username and password do not match an account. Check the password: "
+            "capitals count in it."
         ]
     }
     assert form.non_field_errors() == []
