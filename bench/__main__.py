@@ -95,6 +95,11 @@ def _run(args, size, database, server_env: dict[str, str]) -> int:
     call_command("createcachetable", verbosity=0)  # rate-limit counters, as `make serve` makes
     if reuse:
         print("  reusing the studio generated earlier", flush=True)
+        from reports.models import RenderedReport
+
+        # The PDFs an earlier run rendered went with its temporary media folder: without their
+        # rows, the first download of each renders it as it would be, without a warning.
+        RenderedReport.objects.all().delete()
     else:
         started = time.perf_counter()
         studio.generate(size)
