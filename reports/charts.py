@@ -52,6 +52,14 @@ class Chart:
     plot_left: int
     plot_right: int
 
+    @property
+    def loose_dots(self) -> list[ChartDot]:
+        """The dots the line's markers do not draw: drafts (hollow, over the marker) and the point
+        of a chart with no line."""
+        if not self.polyline:
+            return self.dots
+        return [dot for dot in self.dots if dot.is_draft]
+
 
 def _day(point: Point) -> str:
     return f"{point.session_date.day} {point.session_date:%b %Y}"

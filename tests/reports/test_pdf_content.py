@@ -1,8 +1,10 @@
 """Progress and summary reports as a reader gets them: real PDFs read back, and the pages."""
 
+import re
 from datetime import date
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from assessments.progress import PatternProgress, PatternRef, Point
@@ -269,6 +271,39 @@ def test_the_chart_spaces_sessions_by_date():
     # Two days apart sit close, two months apart far: in proportion to the days.
     assert (xs[1] - xs[0]) / (xs[2] - xs[0]) == pytest.approx(2 / 60, abs=0.01)
     assert [label.text for label in chart.x_labels] == ["1 Jan 2026", "2 Mar 2026"]
+
+
+@pytest.mark.parametrize(
+    ("drafts", "lines", "circles"),
+    [
+        # Every session on the line, dotted by its markers; no dot drawn apart.
+        ([False, False, False], 1, []),
+        # A draft's dot drawn hollow over its marker, at the draft's place.
+        ([False, False, True], 1, ["#ffffff"]),
+        # One session: no line to carry markers, so its dot is drawn alone.
+        ([False], 0, ["#1f5f8b"]),
+        ([True], 0, ["#ffffff"]),
+    ],
+)
+def test_the_chart_dots_each_session_once_and_drafts_hollow(drafts, lines, circles):
+    tilt = PatternRef(1, "tilt", "Tilt", "", "Pelvis", 1, 1)
+    days = [date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1)][: len(drafts)]
+    points = [Point(day, is_draft, 2) for day, is_draft in zip(days, drafts, strict=True)]
+    chart = severity_chart(PatternProgress(pattern=tilt, side="", points=points))
+
+    svg = render_to_string("reports/_chart.html", {"chart": chart}).split("</svg>")[0]
+
+    polylines = re.findall(r'<polyline points="([^"]+)"[^>]*marker-mid="url\(#([^)]+)\)"', svg)
+    assert len(polylines) == lines
+    if lines:
+        ((points_drawn, marker),) = polylines
+        assert len(points_drawn.split()) == len(drafts)
+        assert f'<marker id="{marker}"' in svg
+    outside_markers = re.sub(r"<marker .*?</marker>", "", svg, flags=re.DOTALL)
+    drawn = re.findall(r'<circle cx="([\d.]+)" cy="[\d.]+" r="3" [^>]*fill="(#\w+)"/>', outside_markers)
+    assert [fill for _, fill in drawn] == circles
+    loose = [dot for dot in chart.dots if dot.is_draft or not lines]
+    assert [float(x) for x, _ in drawn] == [dot.x for dot in loose]
 
 
 def test_a_backwards_period_is_refused_for_the_pdf(client, trainer, client_record, studio):
