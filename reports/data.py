@@ -255,7 +255,7 @@ def build_summary(assessment_id: int) -> SummaryReport:
             .order_by("-published_at", "-pk")
             .first()
         ),
-        photos=shared_photos(assessment_id) if session.shares_photos else [],
+        photos=shared_photos(session),
         appendix=_appendix(
             [finding.pattern for finding in session.pattern_findings],
             [finding.muscle for finding in session.muscle_findings],
@@ -293,19 +293,11 @@ def build_progress(
         body_map_latest=_body_map(progress.sessions[-1]) if progress.sessions else None,
         plan=_report_plan(next((plan for plan in plans if plan.is_current), None)),
         adherence=_progress_adherence(plans, progress),
-        photo_pairs=_photo_pairs(progress.sessions),
+        photo_pairs=photo_pairs(progress.sessions),
         appendix=_appendix(
             [item.pattern for item in progress.patterns], [item.muscle for item in progress.muscles]
         ),
     )
-
-
-def _photo_pairs(sessions: list[Session]) -> list[PhotoPair]:
-    """The first and the latest session's photos side by side, when both were shared: no query
-    otherwise."""
-    if len(sessions) < 2 or not (sessions[0].shares_photos and sessions[-1].shares_photos):
-        return []
-    return photo_pairs(sessions[0].assessment_id, sessions[-1].assessment_id)
 
 
 def _body_map(session: Session) -> BodyMap:

@@ -12,6 +12,7 @@ from datetime import date
 
 from assessments import landmarks
 from assessments.models import Photo, PhotoView
+from assessments.progress import Session
 from reports.fetcher import stored_data_uri
 
 
@@ -41,18 +42,22 @@ class PhotoPair:
     changes: list[landmarks.Change]
 
 
-def shared_photos(assessment_id: int) -> list[ReportPhoto]:
-    """The session's photos when its trainer shared them with the client, by view. One query."""
-    photos = Photo.objects.filter(assessment_id=assessment_id, assessment__share_photos=True)
+def shared_photos(session: Session) -> list[ReportPhoto]:
+    """The session's photos, by view, when its trainer shared them with the client: one query,
+    none when they did not."""
+    if not session.shares_photos:
+        return []
+    photos = Photo.objects.filter(assessment_id=session.assessment_id)
     return [_photo(photo) for photo in _in_view_order(photos)]
 
 
-def photo_pairs(first_id: int, latest_id: int) -> list[PhotoPair]:
-    """Each view both sessions have a shared photo of (their first of it), lined up where both have
-    the landmarks for it. One query."""
-    photos = _in_view_order(
-        Photo.objects.filter(assessment_id__in=[first_id, latest_id], assessment__share_photos=True)
-    )
+def photo_pairs(sessions: list[Session]) -> list[PhotoPair]:
+    """Each view the first and the latest of `sessions` both have a photo of (their first of it),
+    lined up where both have the landmarks for it, when both were shared: one query, none when not."""
+    if len(sessions) < 2 or not (sessions[0].shares_photos and sessions[-1].shares_photos):
+        return []
+    first_id, latest_id = sessions[0].assessment_id, sessions[-1].assessment_id
+    photos = _in_view_order(Photo.objects.filter(assessment_id__in=[first_id, latest_id]))
     by_view: dict[str, dict[int, Photo]] = {}
     for photo in photos:
         by_view.setdefault(photo.view, {}).setdefault(photo.assessment_id, photo)
