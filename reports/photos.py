@@ -62,10 +62,10 @@ def photo_pairs(sessions: list[Session]) -> list[PhotoPair]:
     for photo in photos:
         by_view.setdefault(photo.view, {}).setdefault(photo.assessment_id, photo)
     pairs = []
-    for view, sessions in by_view.items():
-        if first_id not in sessions or latest_id not in sessions:
+    for view, by_session in by_view.items():
+        if first_id not in by_session or latest_id not in by_session:
             continue
-        first, latest = sessions[first_id], sessions[latest_id]
+        first, latest = by_session[first_id], by_session[latest_id]
         boxes, aligned = landmarks.view_boxes(
             view, [(photo.landmarks, photo.width, photo.height) for photo in (first, latest)]
         )
