@@ -69,14 +69,18 @@ class ReportRequest:
         }
 
 
+# The templates outside templates/reports that the reports include, shared with other pages.
+SHARED_TEMPLATES = ("_body_map.html", "assessments/_landmark_overlay.html")
+
+
 @cache
 def templates_fingerprint() -> str:
     """Hash of the report templates and stylesheet, so a deploy that changes them renders anew."""
     digest = hashlib.sha256(TEMPLATE_VERSION.encode())
-    paths = sorted((settings.BASE_DIR / "templates" / "reports").glob("*.html"))
+    templates = Path(settings.BASE_DIR) / "templates"
+    paths = sorted((templates / "reports").glob("*.html"))
+    paths += [templates / name for name in SHARED_TEMPLATES]
     paths.append(Path(settings.BASE_DIR) / "static" / "css" / "report.css")
-    # The body map is shared with the assessment page, so it lives outside templates/reports.
-    paths.append(Path(settings.BASE_DIR) / "templates" / "_body_map.html")
     for path in paths:
         if path.exists():
             digest.update(path.name.encode())

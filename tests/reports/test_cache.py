@@ -1,5 +1,6 @@
 """An unchanged report is served from storage; any edit to what it shows renders anew."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -109,6 +110,19 @@ def test_any_edit_renders_a_new_pdf(client, progress_url, studio, edit):
 
     assert after != before
     assert RenderedReport.objects.filter(status="ready").count() == 2
+
+
+def test_every_template_a_report_includes_counts_in_its_key(settings):
+    """A template shared with other pages, included from templates/reports, must be hashed too,
+    or a change to it would leave the stored PDFs as they were."""
+    reports = settings.BASE_DIR / "templates" / "reports"
+    included = {
+        name.split("#")[0]
+        for path in reports.glob("*.html")
+        for name in re.findall(r'{%\s*include\s+"([^"]+)"', path.read_text())
+    }
+    outside = {name for name in included if not name.startswith("reports/")}
+    assert outside == set(services.SHARED_TEMPLATES)
 
 
 @pytest.fixture
