@@ -335,7 +335,8 @@ def validate_image_size(image) -> None:
         )
 
 
-def _times_a_week(per_week: int) -> str:
+def times_a_week(per_week: int) -> str:
+    """How often, as a trainer says it: 'once a week', '3 times a week', 'every day'."""
     return {1: "once a week", 2: "twice a week", 7: "every day", 14: "twice a day"}.get(
         per_week, f"{per_week} times a week"
     )
@@ -357,7 +358,7 @@ def show_dosage(*, sets: int | None, reps: int | None, hold_seconds: int | None,
     elif sets:
         parts.append(f"{sets} set{pluralize(sets)}")
     if per_week:
-        parts.append(_times_a_week(per_week))
+        parts.append(times_a_week(per_week))
     return ", ".join(parts)
 
 

@@ -30,7 +30,7 @@ from assessments.progress import (
 )
 from clients.models import Client
 from imbalances.links import slug_url_maker
-from imbalances.models import Phase, show_tempo
+from imbalances.models import Phase, show_tempo, times_a_week
 from plans.adherence import Adherence, plan_adherence
 from plans.models import Plan, PlanItem, PlanSession
 from reports.charts import Chart, measure_chart, pain_chart, severity_chart
@@ -78,7 +78,8 @@ class ReportPlan:
     start_date: date
     review_date: date
     ended_on: date | None
-    sessions_per_week: int
+    # The sessions a week, in words: "twice a week".
+    frequency: str
     notes: str
     items: list[ReportPlanItem]
 
@@ -332,7 +333,7 @@ def _report_plan(plan: Plan | None) -> ReportPlan | None:
         start_date=plan.start_date,
         review_date=plan.review_date,
         ended_on=timezone.localdate(plan.ended_at) if plan.ended_at else None,
-        sessions_per_week=plan.sessions_per_week,
+        frequency=times_a_week(plan.sessions_per_week),
         notes=plan.notes,
         items=[
             ReportPlanItem(
