@@ -108,23 +108,26 @@ def to_pixels(landmarks: dict[str, list[float]], *, width: int, height: int) -> 
     return {name: (x * width, y * height) for name, (x, y) in landmarks.items()}
 
 
+def _slope(a: Point, b: Point) -> float | None:
+    """How far the line from `a` to `b` tilts from level, in degrees, whichever side of `a` `b` is on:
+    positive when `a` is higher. None when the two points are the same."""
+    dx, dy = abs(b[0] - a[0]), b[1] - a[1]
+    if dx == dy == 0:
+        return None
+    return math.degrees(math.atan2(dy, dx))
+
+
 def head_forward_angle(ear: Point, neck: Point) -> float | None:
     """The craniovertebral angle in degrees: between the level line through the base of the neck and
     the line from there to the ear. 90 is the ear straight above the neck; the smaller the angle, the
     further forward the head sits. None when the two points are the same."""
-    dx, dy = abs(ear[0] - neck[0]), neck[1] - ear[1]
-    if dx == dy == 0:
-        return None
-    return math.degrees(math.atan2(dy, dx))
+    return _slope(ear, neck)
 
 
 def level_difference(left: Point, right: Point) -> float | None:
     """How far the line from the client's left point to their right one tilts, in degrees:
     positive when the left side is higher, 0 when level. None when the two points are the same."""
-    dx, dy = abs(right[0] - left[0]), right[1] - left[1]
-    if dx == dy == 0:
-        return None
-    return math.degrees(math.atan2(dy, dx))
+    return _slope(left, right)
 
 
 def knee_angle(hip: Point, knee: Point, ankle: Point) -> float | None:
