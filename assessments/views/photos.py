@@ -346,6 +346,7 @@ def compare(request: HttpRequest, client_pk: int) -> HttpResponse:
             "client": client,
             "view": view,
             "view_label": PhotoView(view).label,
+            "side_view": landmarks.is_side_view(view),
             "views": PhotoView.choices,
             "photos": photos,
             "panels": panels,
