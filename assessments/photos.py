@@ -129,6 +129,13 @@ def _jpeg(image: Image.Image, *, quality: int) -> bytes:
     return out.getvalue()
 
 
+def _lock_draft(assessment_id: int, message: str) -> None:
+    """Locks the assessment's row until the transaction ends; raises LockedError(message) when it
+    is not a draft."""
+    if not Assessment.objects.select_for_update().filter(pk=assessment_id, status="draft").exists():
+        raise LockedError(message)
+
+
 def photos_add(*, assessment: Assessment, photos: list[tuple[str, CleanPhoto]], by) -> list[Photo]:
     """Adds a photo per (view, cleaned photo) to a draft assessment: all of them or none.
 
@@ -141,8 +148,7 @@ def photos_add(*, assessment: Assessment, photos: list[tuple[str, CleanPhoto]], 
     try:
         with transaction.atomic():
             # Locked, so that a finalise at the same moment waits and then sees these photos.
-            if not Assessment.objects.select_for_update().filter(pk=assessment.pk, status="draft").exists():
-                raise LockedError("This assessment is final: reopen it to add photos.")
+            _lock_draft(assessment.pk, "This assessment is final: reopen it to add photos.")
             if not Client.objects.filter(
                 pk=assessment.client_id, photo_consent_given_at__isnull=False
             ).exists():
@@ -173,8 +179,7 @@ def photo_delete(*, photo: Photo, by) -> None:
     Raises LockedError when the assessment is final.
     """
     with transaction.atomic():
-        if not Assessment.objects.select_for_update().filter(pk=photo.assessment_id, status="draft").exists():
-            raise LockedError("This assessment is final: reopen it to remove photos.")
+        _lock_draft(photo.assessment_id, "This assessment is final: reopen it to remove photos.")
         photo._history_user = by
         photo.delete()
         transaction.on_commit(lambda: photo_files_delete([photo]))
@@ -227,10 +232,8 @@ def photo_landmarks_save(
                 by=by,
             )
         # Locked, so that a finalise at the same moment waits and then sees these landmarks.
-        elif (
-            not Assessment.objects.select_for_update().filter(pk=photo.assessment_id, status="draft").exists()
-        ):
-            raise LockedError("This assessment is final: reopen it to move the landmarks.")
+        else:
+            _lock_draft(photo.assessment_id, "This assessment is final: reopen it to move the landmarks.")
         photo.landmarks = landmarks
         photo._history_user = by
         photo._change_reason = "Landmarks placed"
