@@ -90,10 +90,11 @@ def assessment_history(assessment: Assessment) -> list[HistoryEntry]:
 def _header_change(label: str, old, new) -> str:
     if label in ("notes", "private notes"):
         return f"Changed the {label}"
-    return f"Changed {label}: {_show(old)} → {_show(new)}"
+    return f"Changed {label}: {show_value(old)} → {show_value(new)}"
 
 
-def _show(value) -> str:
+def show_value(value) -> str:
+    """A changed value as the history shows it: a date as '03 Feb 2025', nothing as 'none'."""
     if value is None or value == "":
         return "none"
     if hasattr(value, "strftime"):

@@ -1,6 +1,6 @@
 """A plan's history as readable entries: who changed what, and when."""
 
-from assessments.history import HistoryEntry
+from assessments.history import HistoryEntry, show_value
 from imbalances.models import show_dosage, show_tempo
 from plans.models import Plan, PlanItem
 
@@ -82,14 +82,8 @@ def _plan_change(record, before) -> list[str]:
         elif name == "status":
             changes.append(f"Changed {label}: {Plan.Status(old).label} → {Plan.Status(new).label}")
         else:
-            changes.append(f"Changed {label}: {_show(old)} → {_show(new)}")
+            changes.append(f"Changed {label}: {show_value(old)} → {show_value(new)}")
     return changes
-
-
-def _show(value) -> str:
-    if hasattr(value, "strftime"):
-        return f"{value:%d %b %Y}"
-    return str(value)
 
 
 def _dosage(record) -> str:
