@@ -68,19 +68,7 @@ def load_plans() -> int:
 def _tailored(plan: Plan) -> list[PlanItemData]:
     """The proposed items as a trainer adjusts them: a note on the first, two more repetitions
     on the first one done in repetitions."""
-    items = [
-        PlanItemData(
-            exercise_id=item.exercise_id,
-            sets=item.sets,
-            reps=item.reps,
-            hold_seconds=item.hold_seconds,
-            tempo=item.tempo,
-            per_week=item.per_week,
-            note=item.note,
-            reason=item.reason,
-        )
-        for item in plan.items.all()
-    ]
+    items = [PlanItemData.of(item) for item in plan.items.all()]
     items[0] = replace(items[0], note=FIRST_ITEM_NOTE)
     with_reps = next((index for index, item in enumerate(items) if item.reps), None)
     if with_reps is not None:

@@ -2,13 +2,14 @@
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import NamedTuple
+from typing import NamedTuple, Self
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from assessments.models import Assessment
+from imbalances.models import Exercise
 from plans.models import Plan, PlanItem, PlanSession
 from plans.proposal import Gap, propose
 from plans.signals import plan_changed
@@ -54,6 +55,23 @@ class PlanItemData:
     note: str = ""
     reason: str = ""
 
+    @classmethod
+    def of(cls, item: PlanItem) -> Self:
+        """A copy of `item` as it is: its exercise, dosage, note and reason."""
+        return cls(
+            exercise_id=item.exercise_id,
+            **{name: getattr(item, name) for name in DOSE_FIELDS},
+            note=item.note,
+            reason=item.reason,
+        )
+
+    @classmethod
+    def usual(cls, exercise: Exercise, *, reason: str = "") -> Self:
+        """`exercise` at its usual dosage, with no note."""
+        return cls(
+            exercise_id=exercise.pk, **{name: getattr(exercise, name) for name in DOSE_FIELDS}, reason=reason
+        )
+
 
 class Built(NamedTuple):
     plan: Plan
@@ -72,11 +90,7 @@ def plan_build(*, assessment: Assessment, by) -> Built:
         return Built(existing, [])
     proposal = propose(assessment)
     items = [
-        PlanItemData(
-            exercise_id=item.exercise.pk,
-            **{name: getattr(item.exercise, name) for name in DOSE_FIELDS},
-            reason=item.reason[: PlanItem._meta.get_field("reason").max_length],
-        )
+        PlanItemData.usual(item.exercise, reason=item.reason[: PlanItem._meta.get_field("reason").max_length])
         for item in proposal.proposals
     ]
     plan = _create(assessment=assessment, by=by, items=items, reason="Proposed from the assessment")
@@ -94,15 +108,7 @@ def plan_carry_forward(*, assessment: Assessment, by) -> Plan:
     existing = _draft_of(assessment)
     if existing:
         return existing
-    items = [
-        PlanItemData(
-            exercise_id=item.exercise_id,
-            **{name: getattr(item, name) for name in DOSE_FIELDS},
-            note=item.note,
-            reason=item.reason,
-        )
-        for item in current.items.all()
-    ]
+    items = [PlanItemData.of(item) for item in current.items.all()]
     return _create(
         assessment=assessment,
         by=by,

@@ -187,8 +187,7 @@ def plan_items(formset: BasePlanItemFormSet, added: list[Exercise]) -> list[Plan
     # A page opened before someone else removed an exercise may list it and offer it to add.
     added = [exercise for exercise in added if exercise.pk not in kept]
     for exercise in sorted(added, key=lambda exercise: PHASE_ORDER[exercise.phase]):
-        usual = {name: getattr(exercise, name) for name in DOSE_FIELDS}
-        data = PlanItemData(exercise_id=exercise.pk, **usual)
+        data = PlanItemData.usual(exercise)
         at = next(
             (
                 index
