@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from assessments.models import Assessment
 from clients.models import Client
-from imbalances.models import DOSE_LIMITS, Exercise, dose_field, show_dosage
+from imbalances.models import DOSE_LIMITS, Exercise, dose_field, show_dosage, show_tempo
 
 NOTE_MAX_LENGTH = 500
 # A home programme is done at most once a day: the adherence target is sessions a week.
@@ -123,8 +123,8 @@ class Plan(models.Model):
         monday = today - timedelta(days=today.weekday())
         return self.planned_between(monday, monday + timedelta(days=6))
 
-    def review_is_due(self, today: date | None = None) -> bool:
-        return self.is_current and self.review_date <= (today or timezone.localdate())
+    def review_is_due(self) -> bool:
+        return self.is_current and self.review_date <= timezone.localdate()
 
 
 class PlanItem(models.Model):
@@ -169,6 +169,10 @@ class PlanItem(models.Model):
         return show_dosage(
             sets=self.sets, reps=self.reps, hold_seconds=self.hold_seconds, per_week=self.per_week
         )
+
+    @property
+    def tempo_in_words(self) -> str:
+        return show_tempo(self.tempo)
 
 
 class PlanSession(models.Model):

@@ -30,7 +30,7 @@ from assessments.progress import (
 )
 from clients.models import Client
 from imbalances.links import slug_url_maker
-from imbalances.models import Phase, show_tempo, times_a_week
+from imbalances.models import Phase, times_a_week
 from plans.adherence import Adherence, plan_adherence
 from plans.models import Plan, PlanItem, PlanSession
 from reports.charts import Chart, measure_chart, pain_chart, severity_chart
@@ -340,7 +340,7 @@ def _report_plan(plan: Plan | None) -> ReportPlan | None:
                 name=item.exercise.name,
                 phase=Phase(item.exercise.phase).label,
                 dosage=item.dosage,
-                tempo=show_tempo(item.tempo),
+                tempo=item.tempo_in_words,
                 note=item.note,
                 url=settings.SITE_URL + exercise_url(item.exercise.slug),
                 retired=not item.exercise.is_active,

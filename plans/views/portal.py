@@ -4,7 +4,6 @@ Only the current (published) plan: a draft is the trainer's work in progress, an
 record is kept as it was.
 """
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib import messages
@@ -18,10 +17,9 @@ from django.views.decorators.http import require_safe
 from clients.models import Client
 from clients.roles import portal_client_required
 from clients.services import DATABASE_UNAVAILABLE, NOT_SAVED
-from imbalances.models import show_tempo
 from plans.adherence import plan_adherence
 from plans.forms.session import SessionForm
-from plans.models import Plan, PlanItem, PlanSession
+from plans.models import Plan, PlanSession
 from plans.services import AlreadyLoggedError, LockedError, session_log, session_remove
 from security.access import require_methods
 from security.audit import Action, audit
@@ -29,12 +27,6 @@ from security.audit import Action, audit
 TEMPLATE = "plans/portal_plan.html"
 # Enough to see a trend without a long scroll on a phone.
 RECENT_WEEKS = 4
-
-
-@dataclass(frozen=True)
-class ExerciseCard:
-    item: PlanItem
-    tempo_in_words: str
 
 
 def _current_plan(request: HttpRequest) -> Plan | None:
@@ -64,14 +56,14 @@ def _render(
     """The plan page: two queries (items with their exercises, sessions), however many of either."""
     context = {"client": client, "trainer": client.trainer, "plan": plan, "form": form}
     if plan is not None:
-        items = plan.items.select_related("exercise")
+        items = list(plan.items.select_related("exercise"))
         sessions = list(plan.sessions.all())
         today = timezone.localdate()
         sunday = today + timedelta(days=6 - today.weekday())
         # Up to Sunday, so that this week asks for its whole target rather than the days gone by.
         adherence = plan_adherence(plan, done_on=[session.done_on for session in sessions], until=sunday)
         context |= {
-            "cards": [ExerciseCard(item=item, tempo_in_words=show_tempo(item.tempo)) for item in items],
+            "items": items,
             "sessions": sessions,
             "this_week": adherence.weeks[-1] if adherence.weeks else None,
             "recent_weeks": adherence.weeks[-RECENT_WEEKS - 1 : -1][::-1],
