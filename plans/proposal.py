@@ -42,7 +42,7 @@ class PlanProposal:
 
 
 def propose(assessment: Assessment) -> PlanProposal:
-    """The exercises for `assessment`'s findings, ordered by phase. Four queries whatever the findings.
+    """The exercises for `assessment`'s findings, ordered by phase. Five queries whatever the findings.
 
     Only active exercises are proposed. Where an exercise already proposed in the same phase
     targets the muscle too, it answers that muscle as well instead of adding another; otherwise
@@ -90,7 +90,8 @@ def propose(assessment: Assessment) -> PlanProposal:
         )
     phase_index = {phase: index for index, phase in enumerate(Phase.values)}
     ordered = sorted(chosen.values(), key=lambda proposal: phase_index[proposal.exercise.phase])
-    return PlanProposal(proposals=ordered, gaps=_unique(gaps))
+    # Each gap once, in the order found.
+    return PlanProposal(proposals=ordered, gaps=list(dict.fromkeys(gaps)))
 
 
 def _targets_muscle(exercise: Exercise, muscle_id: int) -> bool:
@@ -99,7 +100,3 @@ def _targets_muscle(exercise: Exercise, muscle_id: int) -> bool:
 
 def _retrains_pattern(exercise: Exercise, pattern_id: int) -> bool:
     return any(pattern.pk == pattern_id for pattern in exercise.patterns.all())
-
-
-def _unique(gaps: list[Gap]) -> list[Gap]:
-    return list(dict.fromkeys(gaps))
