@@ -174,19 +174,8 @@ def assessment_save(
             now=now,
         )
         if measure_values is not None:
-            _sync(
-                MeasureValue,
-                assessment=assessment,
-                existing_rows=read_measures,
-                wanted={v.key: v for v in measure_values},
-                key=lambda row: (row.measure_id, row.side),
-                fields=("value",),
-                build=lambda v: MeasureValue(
-                    assessment=assessment, measure_id=v.measure_id, side=v.side, value=v.value
-                ),
-                by=by,
-                now=now,
-            )
+            wanted = {v.key: v for v in measure_values}
+            _sync_measures(assessment, existing_rows=read_measures, wanted=wanted, by=by, now=now)
         if finalise:
             assessment_finalise(assessment=assessment, by=by)
     return assessment
@@ -207,27 +196,33 @@ def measure_values_record(
         assessment._history_date = now
         _save_with_reason(assessment, by=by, reason="Measures taken from a photo", fields=[])
         wanted = {value.key: value for value in measure_values}
-        _sync(
-            MeasureValue,
-            assessment=assessment,
-            # Only the rows of these measures and sides: the others are not this save's to remove.
-            existing_rows=[
-                row
-                for row in MeasureValue.objects.filter(
-                    assessment=assessment, measure_id__in={value.measure_id for value in measure_values}
-                )
-                if (row.measure_id, row.side) in wanted
-            ],
-            wanted=wanted,
-            key=lambda row: (row.measure_id, row.side),
-            fields=("value",),
-            build=lambda v: MeasureValue(
-                assessment=assessment, measure_id=v.measure_id, side=v.side, value=v.value
-            ),
-            by=by,
-            now=now,
-        )
+        # Only the rows of these measures and sides: the others are not this save's to remove.
+        existing_rows = [
+            row
+            for row in MeasureValue.objects.filter(
+                assessment=assessment, measure_id__in={value.measure_id for value in measure_values}
+            )
+            if (row.measure_id, row.side) in wanted
+        ]
+        _sync_measures(assessment, existing_rows=existing_rows, wanted=wanted, by=by, now=now)
     return assessment
+
+
+def _sync_measures(assessment: Assessment, *, existing_rows, wanted: dict, by, now) -> None:
+    """The assessment's measure values made `wanted`'s, from `existing_rows` (None: read them)."""
+    _sync(
+        MeasureValue,
+        assessment=assessment,
+        existing_rows=existing_rows,
+        wanted=wanted,
+        key=lambda row: (row.measure_id, row.side),
+        fields=("value",),
+        build=lambda v: MeasureValue(
+            assessment=assessment, measure_id=v.measure_id, side=v.side, value=v.value
+        ),
+        by=by,
+        now=now,
+    )
 
 
 def assessment_finalise(*, assessment: Assessment, by, expected_version: int | None = None) -> Assessment:
