@@ -43,9 +43,12 @@ class Adherence:
         return round(100 * sum(min(week.done, week.planned) for week in self.weeks) / self.planned)
 
 
-def plan_adherence(plan: Plan, *, done_on: list[date], until: date | None = None) -> Adherence:
-    """Week by week from the plan's start to `until` (today, or the day the plan ended), and never
-    past the day before the plan that replaced it starts: a day asks for the sessions of one plan.
+def plan_adherence(
+    plan: Plan, *, done_on: list[date], until: date | None = None, since: date | None = None
+) -> Adherence:
+    """Week by week from the plan's start (or `since`, when later) to `until` (today, or the day the
+    plan ended), and never past the day before the plan that replaced it starts: a day asks for the
+    sessions of one plan.
 
     `done_on` are the days the client ticked off (the caller read them, so several plans cost one
     query). A week the plan only partly covers asks for its share of the weekly target. Reads the
@@ -54,12 +57,13 @@ def plan_adherence(plan: Plan, *, done_on: list[date], until: date | None = None
     end = until or (timezone.localtime(plan.ended_at).date() if plan.ended_at else timezone.localdate())
     if plan.replaced_by_id is not None:
         end = min(end, plan.replaced_by.start_date - timedelta(days=1))
-    if end < plan.start_date:
+    begin = max(plan.start_date, since) if since else plan.start_date
+    if end < begin:
         return Adherence(weeks=[])
-    monday = plan.start_date - timedelta(days=plan.start_date.weekday())
+    monday = begin - timedelta(days=begin.weekday())
     weeks = []
     while monday <= end:
-        first, last = max(monday, plan.start_date), min(monday + timedelta(days=6), end)
+        first, last = max(monday, begin), min(monday + timedelta(days=6), end)
         planned = plan.planned_between(first, last)
         done = sum(1 for day in done_on if first <= day <= last)
         weeks.append(Week(starts_on=monday, done=done, planned=planned))

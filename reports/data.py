@@ -8,7 +8,6 @@ progress report, how much of it they did) and an appendix that links to the cata
 """
 
 from collections import defaultdict
-from copy import copy
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -411,15 +410,12 @@ def _span_adherence(
     plans.adherence counts it; None when nothing was planned in that span."""
     weeks, first = [], None
     for plan in plans:
-        # plan_adherence counts from the plan's start: a span that starts later counts from there.
-        counted = copy(plan)
-        if start and start > plan.start_date:
-            counted.start_date = start
         until = min(end, timezone.localdate(plan.ended_at)) if plan.ended_at else end
-        adherence = plan_adherence(counted, done_on=done_on[plan.pk], until=until)
+        adherence = plan_adherence(plan, done_on=done_on[plan.pk], until=until, since=start)
         if adherence.weeks:
             weeks.extend(adherence.weeks)
-            first = min(first or counted.start_date, counted.start_date)
+            counted_from = max(plan.start_date, start) if start else plan.start_date
+            first = min(first or counted_from, counted_from)
     total = Adherence(weeks=weeks)
     if first is None or not total.planned:
         return None
