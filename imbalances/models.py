@@ -317,6 +317,10 @@ class Phase(models.TextChoices):
     INTEGRATE = "integrate", "whole movement (integrate)"
 
 
+# Each phase's place in the continuum, to sort exercises by it.
+PHASE_ORDER = {phase: index for index, phase in enumerate(Phase.values)}
+
+
 # Beyond these a dosage is a typing slip, not a prescription: held by the admin, the import and
 # the database alike.
 DOSE_LIMITS = {"sets": (1, 10), "reps": (1, 100), "hold_seconds": (1, 600), "per_week": (1, 14)}
@@ -392,7 +396,7 @@ class ExerciseQuerySet(models.QuerySet):
     def in_phase_order(self) -> "ExerciseQuerySet":
         """Inhibit, lengthen, activate, integrate (the order a session follows), then as listed."""
         phase_order = models.Case(
-            *(models.When(phase=phase, then=index) for index, phase in enumerate(Phase.values)),
+            *(models.When(phase=phase, then=index) for phase, index in PHASE_ORDER.items()),
             output_field=models.PositiveSmallIntegerField(),
         )
         return self.alias(phase_order=phase_order).order_by("phase_order", "display_order", "name")

@@ -9,7 +9,7 @@ integrate exercise. Each exercise once, in the order of the continuum, with its 
 from dataclasses import dataclass, field
 
 from assessments.models import Assessment
-from imbalances.models import Exercise, Phase, Role
+from imbalances.models import PHASE_ORDER, Exercise, Phase, Role
 
 # Which phases answer a muscle observed in each role.
 PHASES_FOR_ROLE = {Role.OVER: (Phase.INHIBIT, Phase.LENGTHEN), Role.UNDER: (Phase.ACTIVATE,)}
@@ -88,8 +88,7 @@ def propose(assessment: Assessment) -> PlanProposal:
             finding.pattern.name,
             lambda exercise, pattern=finding.pattern_id: _retrains_pattern(exercise, pattern),
         )
-    phase_index = {phase: index for index, phase in enumerate(Phase.values)}
-    ordered = sorted(chosen.values(), key=lambda proposal: phase_index[proposal.exercise.phase])
+    ordered = sorted(chosen.values(), key=lambda proposal: PHASE_ORDER[proposal.exercise.phase])
     # Each gap once, in the order found.
     return PlanProposal(proposals=ordered, gaps=list(dict.fromkeys(gaps)))
 

@@ -6,12 +6,11 @@ from django.http import QueryDict
 from django.utils.text import capfirst
 
 from clients.forms import DateInput
-from imbalances.models import DOSE_LIMITS, Exercise, Phase
+from imbalances.models import DOSE_LIMITS, PHASE_ORDER, Exercise, Phase
 from plans.models import MAX_SESSIONS_PER_WEEK, NOTE_MAX_LENGTH, Plan, PlanItem
 from plans.services import DOSE_FIELDS, PLAN_FIELDS, PlanItemData
 
 ITEMS_PREFIX = "items"
-PHASE_ORDER = {phase: index for index, phase in enumerate(Phase.values)}
 
 
 class PlanForm(forms.Form):
