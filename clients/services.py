@@ -38,6 +38,12 @@ DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 # Said next to a form whose save failed so: everything typed is still in it.
 NOT_SAVED = "Not saved — the database did not answer in time. Everything you typed is still here: try again."
 
+
+def nothing_changed(what: str) -> str:
+    """Said after an action the database did not answer in time: '<what> — … Nothing changed'."""
+    return f"{what} — the database did not answer in time. Nothing changed: try again."
+
+
 PROFILE_FIELDS = ("first_name", "last_name", "email", "phone", "date_of_birth", "goals", "health_notes")
 
 

@@ -23,7 +23,7 @@ from assessments.services import (
 )
 from clients.models import Client
 from clients.roles import trainer_required
-from clients.services import DATABASE_UNAVAILABLE
+from clients.services import DATABASE_UNAVAILABLE, nothing_changed
 from clients.views.gate import assessment_gate_response
 from security.access import require_methods
 from security.audit import audit
@@ -97,9 +97,7 @@ def finalise(request: HttpRequest, pk: int) -> HttpResponse:
     except ConflictError:
         messages.error(request, "The assessment changed since you opened it: review it, then finalise.")
     except DATABASE_UNAVAILABLE:
-        messages.error(
-            request, "Not finalised — the database did not answer in time. Nothing changed: try again."
-        )
+        messages.error(request, nothing_changed("Not finalised"))
     else:
         messages.success(request, "Assessment finalised. The client can now see it.")
     return redirect(assessment)
@@ -116,9 +114,7 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
     except ConflictError:
         messages.info(request, "This assessment is already a draft.")
     except DATABASE_UNAVAILABLE:
-        messages.error(
-            request, "Not reopened — the database did not answer in time. Nothing changed: try again."
-        )
+        messages.error(request, nothing_changed("Not reopened"))
     else:
         messages.success(request, "Assessment reopened as a draft. The client no longer sees it.")
     return redirect(assessment)
@@ -167,9 +163,7 @@ def start_from_last(request: HttpRequest, client_pk: int) -> HttpResponse:
     except AlreadySubmittedError as error:
         return redirect("assessments:update", pk=error.assessment.pk)
     except DATABASE_UNAVAILABLE:
-        messages.error(
-            request, "Not started — the database did not answer in time. Nothing changed: try again."
-        )
+        messages.error(request, nothing_changed("Not started"))
         return redirect("assessments:create", client_pk=client.pk)
     messages.success(
         request,

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_safe
 
 from clients.models import Client
 from clients.roles import portal_client_required
-from clients.services import DATABASE_UNAVAILABLE, NOT_SAVED
+from clients.services import DATABASE_UNAVAILABLE, NOT_SAVED, nothing_changed
 from plans.adherence import plan_adherence
 from plans.forms.session import SessionForm
 from plans.models import Plan, PlanSession
@@ -123,9 +123,7 @@ def remove(request: HttpRequest, pk: int) -> HttpResponse:
     except LockedError:
         messages.info(request, f"{day} belongs to a plan that has ended: its record is kept as it was.")
     except DATABASE_UNAVAILABLE:
-        messages.error(
-            request, "Not removed — the database did not answer in time. Nothing changed: try again."
-        )
+        messages.error(request, nothing_changed("Not removed"))
     else:
         messages.success(request, f"{day} is no longer ticked off.")
     return redirect("portal_plan:plan")

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from assessments.models import Assessment
 from clients.roles import trainer_required
-from clients.services import DATABASE_UNAVAILABLE
+from clients.services import DATABASE_UNAVAILABLE, nothing_changed
 from imbalances.models import Exercise, Phase
 from plans.adherence import plan_adherence
 from plans.forms.plan import BasePlanItemFormSet, PlanForm, item_formset, move_item, plan_items
@@ -50,10 +50,6 @@ def _own_assessment(request: HttpRequest, assessment_pk: int) -> Assessment:
     )
 
 
-def _database_down(request: HttpRequest, what: str) -> None:
-    messages.error(request, f"{what} — the database did not answer in time. Nothing changed: try again.")
-
-
 def _version(request: HttpRequest) -> int | None:
     version = request.POST.get("version", "")
     return int(version) if version.isdigit() else None
@@ -76,7 +72,7 @@ def build(request: HttpRequest, assessment_pk: int) -> HttpResponse:
         messages.error(request, NOT_FINAL)
         return redirect(assessment)
     except DATABASE_UNAVAILABLE:
-        _database_down(request, "No plan built")
+        messages.error(request, nothing_changed("No plan built"))
         return redirect(assessment)
     if gaps:
         missing = "; ".join(f"{gap.finding}: {Phase(gap.phase).label}" for gap in gaps)
@@ -118,7 +114,7 @@ def carry_forward(request: HttpRequest, assessment_pk: int) -> HttpResponse:
         )
         return redirect(assessment)
     except DATABASE_UNAVAILABLE:
-        _database_down(request, "Nothing carried forward")
+        messages.error(request, nothing_changed("Nothing carried forward"))
         return redirect(assessment)
     messages.success(
         request,
@@ -267,7 +263,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     except LockedError:
         messages.error(request, ENDED)
     except DATABASE_UNAVAILABLE:
-        _database_down(request, "Not published")
+        messages.error(request, nothing_changed("Not published"))
     else:
         _say_published(request, plan)
     return redirect(plan)
@@ -286,7 +282,7 @@ def end(request: HttpRequest, pk: int) -> HttpResponse:
     except ConflictError:
         messages.error(request, "Only the current plan can be ended; this one is a draft.")
     except DATABASE_UNAVAILABLE:
-        _database_down(request, "Not ended")
+        messages.error(request, nothing_changed("Not ended"))
     else:
         messages.success(
             request, f"Plan ended. {plan.client.first_name} keeps it in their history, with no current plan."
@@ -306,7 +302,7 @@ def discard(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Only a draft can be discarded: this plan was published. End it instead.")
         return redirect(plan)
     except DATABASE_UNAVAILABLE:
-        _database_down(request, "Not discarded")
+        messages.error(request, nothing_changed("Not discarded"))
         return redirect(plan)
     messages.success(request, "Draft plan discarded.")
     return redirect(plan.assessment)
