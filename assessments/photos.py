@@ -10,7 +10,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -18,6 +17,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from assessments.models import Assessment, Photo, PhotoView
 from assessments.services import LockedError, MeasureValueData, measure_values_record
 from clients.models import Client
+from clients.services import storage_delete
 
 logger = logging.getLogger(__name__)
 
@@ -201,12 +201,7 @@ def photo_file_names(photos: Iterable[Photo]) -> list[str]:
 
 def photo_files_delete(photos: Iterable[Photo]) -> None:
     """Deletes the stored files of photos that no row names any more."""
-    for name in photo_file_names(photos):
-        try:
-            default_storage.delete(name)
-        except OSError:
-            # Nothing names it any more; a file left behind is logged for the admin to remove.
-            logger.exception("Could not delete the stored photo %s", name)
+    storage_delete(photo_file_names(photos))
 
 
 def photo_landmarks_save(

@@ -150,15 +150,20 @@ def clearance_letter_store(*, client: Client, upload: File, extension: str) -> s
     return default_storage.save(letter_file_name(client.pk, extension), upload)
 
 
+def storage_delete(names: list[str]) -> None:
+    """Deletes these files from storage once no row names them any more. Every app that stores
+    files (letters, photos, rendered reports) deletes them through this."""
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            # Nothing names it any more; a file left behind is logged for the admin to remove.
+            logger.exception("Could not delete the stored file %s", name)
+
+
 def clearance_letter_discard(*, name: str) -> None:
     """Deletes a stored letter that no row names (its save failed, or its client was erased)."""
-    if not name:
-        return
-    try:
-        default_storage.delete(name)
-    except OSError:
-        # Nothing names it any more; a file left behind is logged for the admin to remove.
-        logger.exception("Could not delete the stored letter %s", name)
+    storage_delete([name] if name else [])
 
 
 @transaction.atomic

@@ -24,6 +24,7 @@ from django.tasks import task_backends
 from django.tasks.backends.immediate import ImmediateBackend
 from django.utils import timezone
 
+from clients.services import storage_delete
 from reports.data import Report, SummaryReport, build_progress, build_summary
 from reports.models import RenderedReport, ReportDownload, ReportKind
 from reports.pdf import render_pdf
@@ -290,16 +291,6 @@ def rendered_reports_delete(*, reports: QuerySet[RenderedReport]) -> None:
         names = list(reports.select_for_update().exclude(file_name="").values_list("file_name", flat=True))
         reports.delete()
         transaction.on_commit(lambda: storage_delete(names))
-
-
-def storage_delete(names: list[str]) -> None:
-    """Deletes these files from storage, after the rows that named them are gone."""
-    for name in names:
-        try:
-            default_storage.delete(name)
-        except OSError:
-            # The rows are gone already; a file left behind is logged for the admin to remove.
-            logger.exception("Could not delete the stored file %s", name)
 
 
 def report_download_record(*, user, report: Report, rendered: RenderedReport) -> ReportDownload:

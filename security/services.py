@@ -17,10 +17,10 @@ from django_tasks_db.models import DBTaskResult
 from assessments.models import Assessment, MuscleFinding, PatternFinding, Photo
 from assessments.photos import photo_file_names
 from clients.models import AssessmentOverride, Client, MedicalClearance, Screening
-from clients.services import user_sessions_end
+from clients.services import storage_delete, user_sessions_end
 from plans.models import Plan, PlanItem, PlanSession
 from reports.models import RenderedReport, ReportDownload, ReportKind
-from reports.services import rendered_reports_delete, storage_delete
+from reports.services import rendered_reports_delete
 from security.export import (
     export_zip,
     historical_assessment_ids,
