@@ -118,6 +118,8 @@ class ProgressAdherence:
 @dataclass(frozen=True)
 class ReportHeader:
     kind: str
+    # What the report is called: its kind's name, or "assessment summary" for one session's progress.
+    name: str
     title: str
     subject: str
     client_name: str
@@ -216,6 +218,7 @@ def _header(
     label = label or ReportKind(kind).label
     return ReportHeader(
         kind=kind,
+        name=label,
         title=f"{label.capitalize()}: {client.full_name}",
         subject=subject,
         client_name=client.full_name,
