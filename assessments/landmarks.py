@@ -373,7 +373,11 @@ def frame(
     return (bottom_x - frame_width / 2, top_y - FRAME_TOP * frame_height, frame_width, frame_height)
 
 
-def view_boxes(view: str, photos: list[tuple[dict[str, list[float]], int, int]]) -> tuple[list[str], bool]:
+# A photo as the functions below take it: its landmarks, its width and its height, in pixels.
+SizedMarks = tuple[dict[str, list[float]], int, int]
+
+
+def view_boxes(view: str, photos: list[SizedMarks]) -> tuple[list[str], bool]:
     """The viewBox of each of `photos` (landmarks, width, height) shown side by side, and whether
     they line up: each one's frame when every photo has the landmarks for it, else each whole photo."""
     frames = [frame(view, marks, width=width, height=height) for marks, width, height in photos]
@@ -383,3 +387,46 @@ def view_boxes(view: str, photos: list[tuple[dict[str, list[float]], int, int]])
         for found, (_, width, height) in zip(frames, photos, strict=True)
     ]
     return [" ".join(f"{number:.1f}" for number in box) for box in boxes], aligned
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """What a page draws of one photo: its landmarks' overlay, the values they measure, and the part
+    of the photo it shows (an SVG viewBox, in the photo's pixels)."""
+
+    overlay: Overlay
+    readings: list[Reading]
+    view_box: str
+
+
+def drawing(
+    view: str, landmarks: dict[str, list[float]], *, width: int, height: int, view_box: str = ""
+) -> Drawing:
+    """The photo's drawing, showing `view_box` of it: by default the whole photo."""
+    return Drawing(
+        overlay=overlay(view, landmarks, width=width, height=height),
+        readings=readings(view, landmarks, width=width, height=height),
+        view_box=view_box or f"0 0 {width} {height}",
+    )
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Two photos of the same view side by side, lined up on the body when `aligned`, and how each
+    value the later one measures changed from the earlier one."""
+
+    first: Drawing
+    latest: Drawing
+    aligned: bool
+    changes: list[Change]
+
+
+def pair(view: str, first: SizedMarks, latest: SizedMarks) -> Pair:
+    """The two photos of `view` (landmarks, width, height) side by side, each showing its frame
+    where both have the landmarks for it (see `view_boxes`)."""
+    boxes, aligned = view_boxes(view, [first, latest])
+    before, after = (
+        drawing(view, marks, width=width, height=height, view_box=box)
+        for (marks, width, height), box in zip((first, latest), boxes, strict=True)
+    )
+    return Pair(before, after, aligned, changes(before.readings, after.readings))

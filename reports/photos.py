@@ -48,7 +48,10 @@ def shared_photos(session: Session) -> list[ReportPhoto]:
     if not session.shares_photos:
         return []
     photos = Photo.objects.filter(assessment_id=session.assessment_id)
-    return [_photo(photo) for photo in _in_view_order(photos)]
+    return [
+        _photo(photo, landmarks.drawing(photo.view, photo.landmarks, width=photo.width, height=photo.height))
+        for photo in _in_view_order(photos)
+    ]
 
 
 def photo_pairs(sessions: list[Session]) -> list[PhotoPair]:
@@ -66,17 +69,16 @@ def photo_pairs(sessions: list[Session]) -> list[PhotoPair]:
         if first_id not in by_session or latest_id not in by_session:
             continue
         first, latest = by_session[first_id], by_session[latest_id]
-        boxes, aligned = landmarks.view_boxes(
-            view, [(photo.landmarks, photo.width, photo.height) for photo in (first, latest)]
+        pair = landmarks.pair(
+            view, *((photo.landmarks, photo.width, photo.height) for photo in (first, latest))
         )
-        shown = [_photo(photo, view_box=box) for photo, box in zip((first, latest), boxes, strict=True)]
         pairs.append(
             PhotoPair(
                 view_label=PhotoView(view).label,
-                first=shown[0],
-                latest=shown[1],
-                aligned=aligned,
-                changes=landmarks.changes(shown[0].readings, shown[1].readings),
+                first=_photo(first, pair.first),
+                latest=_photo(latest, pair.latest),
+                aligned=pair.aligned,
+                changes=pair.changes,
             )
         )
     return pairs
@@ -94,8 +96,7 @@ def _in_view_order(photos) -> list[Photo]:
     return sorted(rows, key=lambda photo: order[photo.view])
 
 
-def _photo(photo: Photo, *, view_box: str = "") -> ReportPhoto:
-    size = {"width": photo.width, "height": photo.height}
+def _photo(photo: Photo, drawing: landmarks.Drawing) -> ReportPhoto:
     return ReportPhoto(
         photo_id=photo.pk,
         view=photo.view,
@@ -104,7 +105,7 @@ def _photo(photo: Photo, *, view_box: str = "") -> ReportPhoto:
         thumbnail=photo.thumbnail.name,
         width=photo.width,
         height=photo.height,
-        view_box=view_box or f"0 0 {photo.width} {photo.height}",
-        overlay=landmarks.overlay(photo.view, photo.landmarks, **size),
-        readings=landmarks.readings(photo.view, photo.landmarks, **size),
+        view_box=drawing.view_box,
+        overlay=drawing.overlay,
+        readings=drawing.readings,
     )

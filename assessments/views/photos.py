@@ -221,16 +221,6 @@ def _measures(view: str) -> dict[str, Measure]:
     return {key: found[slug] for key, slug in slugs.items() if slug in found}
 
 
-def _drawing(photo: Photo) -> dict:
-    """What the templates draw of a photo: its landmarks' overlay and the values they measure."""
-    size = {"width": photo.width, "height": photo.height}
-    return {
-        "photo": photo,
-        "overlay": landmarks.overlay(photo.view, photo.landmarks, **size),
-        "readings": landmarks.readings(photo.view, photo.landmarks, **size),
-    }
-
-
 @trainer_required
 @require_methods("GET", "HEAD", "POST", lookup=_own_photo)
 def annotate(request: HttpRequest, pk: int) -> HttpResponse:
@@ -285,11 +275,14 @@ def annotate(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, f"Landmarks{saved} saved.")
                 return redirect("assessments:photo_annotate", pk=photo.pk)
     audit(request, client_id=assessment.client_id, action=Action.VIEW)
+    drawing = landmarks.drawing(photo.view, photo.landmarks, width=photo.width, height=photo.height)
     return render(
         request,
         "assessments/photo_annotate.html",
         {
-            **_drawing(photo),
+            "photo": photo,
+            "overlay": drawing.overlay,
+            "readings": drawing.readings,
             "assessment": assessment,
             "client": assessment.client,
             "form": form,
@@ -327,18 +320,14 @@ def compare(request: HttpRequest, client_pk: int) -> HttpResponse:
         .order_by("assessment__session_date", "assessment__created_at", "uploaded_at", "pk")
     )
     audit(request, client_id=client.pk)
-    panels, rows = [], []
+    pair, panels = None, []
     if photos:
         first = _chosen(photos, request.GET.get("a")) or photos[0]
         latest = _chosen(photos, request.GET.get("b")) or photos[-1]
-        panels = [_drawing(photo) for photo in (first, latest)]
-        boxes, aligned = landmarks.view_boxes(
-            view, [(photo.landmarks, photo.width, photo.height) for photo in (first, latest)]
+        pair = landmarks.pair(
+            view, *((photo.landmarks, photo.width, photo.height) for photo in (first, latest))
         )
-        for panel, box in zip(panels, boxes, strict=True):
-            panel["view_box"] = box
-            panel["aligned"] = aligned
-        rows = landmarks.changes(panels[0]["readings"], panels[1]["readings"])
+        panels = [{"photo": first, "drawing": pair.first}, {"photo": latest, "drawing": pair.latest}]
     return render(
         request,
         "assessments/photo_compare.html",
@@ -349,7 +338,7 @@ def compare(request: HttpRequest, client_pk: int) -> HttpResponse:
             "side_view": landmarks.is_side_view(view),
             "views": PhotoView.choices,
             "photos": photos,
+            "pair": pair,
             "panels": panels,
-            "rows": rows,
         },
     )
