@@ -228,7 +228,8 @@ def annotate(request: HttpRequest, pk: int) -> HttpResponse:
     measure; on a draft, the form that places them and keeps chosen values as session measures."""
     photo = _own_photo(request, pk)
     assessment = photo.assessment
-    measures = _measures(photo.view)
+    # A final assessment's page shows no form to save measures with, and refuses a post.
+    measures = {} if assessment.is_final else _measures(photo.view)
     form = LandmarksForm(photo=photo, measures=measures)
     not_saved = ""
     status = 200
@@ -292,6 +293,7 @@ def annotate(request: HttpRequest, pk: int) -> HttpResponse:
             "script_config": {
                 "width": photo.width,
                 "height": photo.height,
+                "radius": drawing.overlay.radius,
                 "lines": landmarks.lines_of(photo.view),
                 "plumb": landmarks.plumb_of(photo.view),
                 "labels": {landmark.name: landmark.label for landmark in landmarks.LANDMARKS[photo.view]},

@@ -14,7 +14,7 @@
   const status = form.querySelector("[data-landmark-status]");
   const stale = document.querySelector("[data-landmark-stale]");
   const SVG = "http://www.w3.org/2000/svg";
-  const radius = Math.max(config.width, config.height) / 160;
+  const radius = config.radius;
 
   function input(name, axis) {
     return form.elements[`landmark-${name}-${axis}`];
