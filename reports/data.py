@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from assessments.body_map import BodyMap, FoundMuscle, FoundRegion, session_body_map
@@ -204,9 +205,9 @@ REPORT_CLIENT_FIELDS = (
 )  # fmt: skip
 
 
-def _report_client(**lookup) -> Client:
+def _report_client(clients: QuerySet[Client], **lookup) -> Client:
     """The client with their trainer and the trainer's profile: one query."""
-    return Client.objects.select_related("trainer__trainer_profile").only(*REPORT_CLIENT_FIELDS).get(**lookup)
+    return clients.select_related("trainer__trainer_profile").only(*REPORT_CLIENT_FIELDS).get(**lookup)
 
 
 def _header(
@@ -241,7 +242,7 @@ def build_summary(assessment_id: int) -> SummaryReport:
 
     The caller has already checked that the viewer may see this assessment.
     """
-    client = _report_client(assessments__pk=assessment_id)
+    client = _report_client(Client.objects, assessments__pk=assessment_id)
     (session,) = read_sessions(Assessment.objects.filter(pk=assessment_id))
     return SummaryReport(
         header=_header(
@@ -267,16 +268,24 @@ def build_summary(assessment_id: int) -> SummaryReport:
 
 
 def build_progress(
-    client_id: int, *, start: date | None = None, end: date | None = None, include_drafts: bool = False
+    client_id: int,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    include_drafts: bool = False,
+    clients: QuerySet[Client] | None = None,
 ) -> ProgressReport:
     """A client's progress over their finalised assessments (and drafts when asked), oldest first:
     the latest `assessments.progress.MAX_SESSIONS` of the period, and how many earlier ones it leaves out.
 
     Eleven queries at most however many sessions, plans, exercises, home sessions and photos: six
     for the sessions, three for the plans, one for the studio, one for the photos of the first and
-    latest session when both were shared. The caller has already checked access to the client.
+    latest session when both were shared.
+
+    The client is read from `clients` (by default, all): a page passes those its viewer may see,
+    so that this read checks access too, and gets Client.DoesNotExist for any other.
     """
-    client = _report_client(pk=client_id)
+    client = _report_client(Client.objects if clients is None else clients, pk=client_id)
     progress = client_progress(client, start=start, end=end, include_drafts=include_drafts)
     plans = _plans_in_period(client.pk, progress)
     return ProgressReport(

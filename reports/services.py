@@ -24,6 +24,7 @@ from django.tasks import task_backends
 from django.tasks.backends.immediate import ImmediateBackend
 from django.utils import timezone
 
+from clients.models import Client
 from clients.services import storage_delete
 from reports.data import Report, SummaryReport, build_progress, build_summary
 from reports.models import RenderedReport, ReportDownload, ReportKind
@@ -50,7 +51,8 @@ class ReportRequest:
     end: str | None = None
     include_drafts: bool = False
 
-    def build(self) -> Report:
+    def build(self, *, clients: QuerySet[Client] | None = None) -> Report:
+        """`clients`: for a progress report, those the viewer may see (build_progress)."""
         if self.kind == ReportKind.SUMMARY:
             return build_summary(self.object_id)
         return build_progress(
@@ -58,6 +60,7 @@ class ReportRequest:
             start=date.fromisoformat(self.start) if self.start else None,
             end=date.fromisoformat(self.end) if self.end else None,
             include_drafts=self.include_drafts,
+            clients=clients,
         )
 
     def task_kwargs(self) -> dict:

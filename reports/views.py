@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.core.files.storage import default_storage
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -44,11 +44,16 @@ def _report_page(
     *,
     pdf_url: str,
     summary_url_name: str | None = None,
+    clients: QuerySet[Client] | None = None,
     **extra,
 ) -> HttpResponse:
     """The report as a page; a progress report's session log links each session to its summary
-    at `summary_url_name` (the trainer's or the client's)."""
-    report = report_request.build()
+    at `summary_url_name` (the trainer's or the client's). A progress report of a client outside
+    `clients` (those the viewer may see) is a 404: its own read of the client checks access."""
+    try:
+        report = report_request.build(clients=clients)
+    except Client.DoesNotExist:
+        raise Http404 from None
     audit(request, client_id=report.client_id)
     header = report.header
     # The page's header names the studio the report was read with, rather than reading it again.
@@ -178,12 +183,12 @@ def summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @trainer_required
 @require_methods(*READ, lookup=_trainer_client)
 def progress(request: HttpRequest, pk: int) -> HttpResponse:
-    client = _trainer_client(request, pk)
     form = ProgressPeriodForm(request.GET or None)
     return _report_page(
         request,
-        _progress_request(client.pk, form),
-        pdf_url=_with_query(reverse("reports:progress_pdf", kwargs={"pk": client.pk}), request),
+        _progress_request(pk, form),
+        clients=Client.objects.for_trainer(request.user),
+        pdf_url=_with_query(reverse("reports:progress_pdf", kwargs={"pk": pk}), request),
         summary_url_name="reports:summary",
         form=form,
         is_trainer_view=True,

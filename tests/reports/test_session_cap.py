@@ -74,7 +74,7 @@ def test_the_trainers_page_shows_the_cap_and_links_the_earlier_sessions(
     # As many queries as for a client with one session (test_query_counts), with the one that finds
     # no plan and the studio (the report's letterhead, shown in the page header too); no photos are
     # read, as no session shares them.
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(15):
         response = client.get(url, {"start": "2023-06-01", "drafts": "on"})
     html = response.content.decode()
     assert html.count('<tr class="session-row">') == MAX_SESSIONS
