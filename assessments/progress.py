@@ -136,6 +136,11 @@ class PatternFindingRow:
     def severity_label(self) -> str:
         return Severity(self.severity).label
 
+    def __str__(self) -> str:
+        """How the finding reads in a list of a session's findings: "Forward head posture (left): mild"."""
+        side = f" ({self.side})" if self.side else ""
+        return f"{self.pattern.name}{side}: {self.severity_label.lower()}"
+
 
 @dataclass(frozen=True)
 class MuscleFindingRow:

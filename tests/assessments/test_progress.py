@@ -166,3 +166,11 @@ def test_it_says_what_appeared_or_went_since_the_previous_session(values, since)
     points = [Point(date(2026, 1, day), False, value) for day, value in enumerate(values, start=1)]
 
     assert Series(points=points).since_previous == since
+
+
+def test_a_session_lists_its_findings_in_plain_words(client_record, history, catalogue):
+    first = client_progress(client_record).sessions[0]
+
+    assert sorted(str(finding) for finding in first.pattern_findings) == sorted(
+        [f"{catalogue.tilt.name}: severe", f"{catalogue.turn.name} (left): mild"]
+    )
