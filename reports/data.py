@@ -278,9 +278,9 @@ def build_progress(
     """A client's progress over their finalised assessments (and drafts when asked), oldest first:
     the latest `assessments.progress.MAX_SESSIONS` of the period, and how many earlier ones it leaves out.
 
-    Eleven queries at most however many sessions, plans, exercises, home sessions and photos: six
-    for the sessions, three for the plans, one for the studio, one for the photos of the first and
-    latest session when both were shared.
+    Twelve queries at most however many sessions, plans, exercises, home sessions and photos: six
+    for the sessions (seven when the period holds MAX_SESSIONS or more), three for the plans, one
+    for the studio, one for the photos of the first and latest session when both were shared.
 
     The client is read from `clients` (by default, all): a page passes those its viewer may see,
     so that this read checks access too, and gets Client.DoesNotExist for any other.

@@ -39,7 +39,8 @@ def many_sessions(client_record) -> int:
 def test_progress_keeps_the_latest_sessions_of_the_period_and_counts_the_rest(
     client_record, many_sessions, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(5):
+    # One more than for a period within the cap: the count of the sessions left out.
+    with django_assert_max_num_queries(6):
         progress = client_progress(client_record)
     assert [s.session_date for s in progress.sessions] == [_day(i) for i in range(LEFT_OUT, many_sessions)]
     assert (progress.sessions_in_period, progress.left_out) == (many_sessions, LEFT_OUT)
@@ -56,10 +57,19 @@ def test_a_period_that_ends_earlier_shows_the_sessions_left_out(client_record, m
     assert progress.left_out == 0
 
 
-def test_a_period_within_the_cap_leaves_nothing_out(client_record, many_sessions):
-    progress = client_progress(client_record, start=_day(10), end=_day(20))
+def test_a_period_within_the_cap_leaves_nothing_out(
+    client_record, many_sessions, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(5):
+        progress = client_progress(client_record, start=_day(10), end=_day(20))
     assert len(progress.sessions) == progress.sessions_in_period == 11
-    assert progress.left_out == 0
+    assert (progress.left_out, progress.earliest_in_period) == (0, _day(10))
+
+
+def test_a_period_of_exactly_the_cap_leaves_nothing_out(client_record, many_sessions):
+    progress = client_progress(client_record, start=_day(LEFT_OUT))
+    assert len(progress.sessions) == progress.sessions_in_period == MAX_SESSIONS
+    assert (progress.left_out, progress.earliest_in_period) == (0, _day(LEFT_OUT))
 
 
 def _text(html: str) -> str:
@@ -71,10 +81,10 @@ def test_the_trainers_page_shows_the_cap_and_links_the_earlier_sessions(
 ):
     login_as(client, trainer)
     url = reverse("reports:progress", args=[client_record.pk])
-    # As many queries as for a client with one session (test_query_counts), with the one that finds
-    # no plan and the studio (the report's letterhead, shown in the page header too); no photos are
-    # read, as no session shares them.
-    with django_assert_max_num_queries(15):
+    # One query more than for a client with one session (test_access): the count of the sessions
+    # left out. The one that finds no plan and the studio (the report's letterhead, shown in the
+    # page header too) as there; no photos are read, as no session shares them.
+    with django_assert_max_num_queries(16):
         response = client.get(url, {"start": "2023-06-01", "drafts": "on"})
     html = response.content.decode()
     assert html.count('<tr class="session-row">') == MAX_SESSIONS
