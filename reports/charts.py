@@ -48,7 +48,7 @@ class Chart:
     dots: list[ChartDot]
     y_labels: list[ChartAxisLabel]
     x_labels: list[ChartAxisLabel]
-    gridlines: list[float]
+    gridlines: str  # one SVG path: a horizontal line at each level
     plot_left: int
     plot_right: int
 
@@ -172,7 +172,7 @@ def _chart(
         dots=dots,
         y_labels=[ChartAxisLabel(LEFT - 6, y(value) + 4, label) for value, label in levels],
         x_labels=x_labels,
-        gridlines=[y(value) for value, _ in levels],
+        gridlines=" ".join(f"M{LEFT} {y(value)}H{WIDTH - RIGHT}" for value, _ in levels),
         plot_left=LEFT,
         plot_right=WIDTH - RIGHT,
     )

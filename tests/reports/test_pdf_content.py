@@ -271,6 +271,10 @@ def test_the_chart_spaces_sessions_by_date():
     # Two days apart sit close, two months apart far: in proportion to the days.
     assert (xs[1] - xs[0]) / (xs[2] - xs[0]) == pytest.approx(2 / 60, abs=0.01)
     assert [label.text for label in chart.x_labels] == ["1 Jan 2026", "2 Mar 2026"]
+    # A gridline across the plot at each severity, level with its label.
+    rows = [label.y - 4 for label in chart.y_labels]
+    assert chart.gridlines == " ".join(f"M{chart.plot_left} {y}H{chart.plot_right}" for y in rows)
+    assert len(rows) == 4
 
 
 @pytest.mark.parametrize(
