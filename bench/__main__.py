@@ -14,7 +14,7 @@ import sys
 import tempfile
 import time
 
-from bench.database import RESULTS_DIR, bench_database, mark_done, marker, recreate
+from bench.database import RESULTS_DIR, bench_database, mark_done, marker, recreate, settle
 from bench.noise import OtherLoad
 from bench.sizes import FULL, SMALL
 
@@ -105,6 +105,7 @@ def _run(args, size, database, server_env: dict[str, str]) -> int:
         studio.generate(size)
         mark_done(connection, size.name)
         print(f"  generated in {time.perf_counter() - started:.0f} s", flush=True)
+    settle(connection)
     call_command("collectstatic", interactive=False, verbosity=0)
     facts = studio.facts()
     print(f"  {facts.counts}", flush=True)

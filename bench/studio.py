@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from assessments.models import Assessment, MuscleFinding, PatternFinding
@@ -273,10 +273,6 @@ def generate(size: Size) -> None:
     portal_client = Client.objects.filter(trainer=trainers[0]).order_by("pk").first()
     portal_client.portal_user = get_user_model().objects.get(username=CLIENT_USERNAME)
     portal_client.save(update_fields=["portal_user"])
-    # The planner needs statistics about the bulk-loaded tables, and autovacuum may be
-    # off or not yet awake: without them it scans every finding instead of its index.
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
 
 
 def facts() -> Facts:
