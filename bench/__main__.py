@@ -36,7 +36,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _environment(database_url: str, static_root: str, media_root: str) -> dict[str, str]:
+def environment(database_url: str, static_root: str, media_root: str) -> dict[str, str]:
     """Production-like settings for this process and for gunicorn (which lacks 'testserver')."""
     env = {
         "DJANGO_SETTINGS_MODULE": "bench.settings",
@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     static_root = tempfile.mkdtemp(prefix="bench-static-")
     media_root = tempfile.mkdtemp(prefix="bench-media-")
     try:
-        server_env = _environment(database.url, static_root, media_root)
+        server_env = environment(database.url, static_root, media_root)
         return _run(args, size, database, server_env)
     finally:
         shutil.rmtree(static_root, ignore_errors=True)
