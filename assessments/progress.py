@@ -3,7 +3,8 @@ page, the portal and the PDFs.
 
 Plain data (no request, no HTML) read as plain rows, not model instances: a client
 with dozens of sessions has hundreds of findings, and only a few columns of each are
-shown. Five queries at most, whatever the number of sessions or findings.
+shown. Five queries at most, whatever the number of sessions or findings (a sixth counts
+a period that holds as many sessions as one report shows, or more).
 
 One report covers at most MAX_SESSIONS sessions, the latest of its period, so that no page
 or PDF grows with a client's whole history; it says how many earlier ones it leaves out.
