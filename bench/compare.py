@@ -20,6 +20,7 @@ from pathlib import Path
 
 from bench.__main__ import environment
 from bench.database import bench_database, marker
+from bench.serve import REPO
 
 # Each side runs this in its own checkout (its own bench package: an older one has no compare.py):
 # it logs in as the page's persona, then answers each number it reads with the median in ms of
@@ -75,7 +76,6 @@ def main(argv: list[str] | None = None) -> int:
     database = bench_database(small=False)
     if marker(database) is None:
         raise SystemExit(f"No bench studio in {database.label}: run `python -m bench` first.")
-    here = Path(__file__).resolve().parent.parent
     folders = [tempfile.mkdtemp(prefix="bench-compare-") for _ in range(3)]
     env = environment(database.url, static_root="", media_root=folders[2])
     # The test client asks for host "testserver", which gunicorn's settings leave out.
@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     medians: list[list[float]] = [[], []]
     sides: list[subprocess.Popen] = []
     try:
-        for checkout, static_root in ((here, folders[0]), (args.other.resolve(), folders[1])):
+        for checkout, static_root in ((REPO, folders[0]), (args.other.resolve(), folders[1])):
             sides.append(_start(checkout, args.page, env, static_root))
         for round_number in range(args.rounds):
             # Each side goes first in every other round, so neither always follows the other.
@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     differences = [mine - other for mine, other in zip(*medians, strict=True)]
     low, _, high = statistics.quantiles(differences, n=4)
     print(f"{args.page}, {args.rounds} rounds of {args.requests} requests a side, in-process ms:")
-    print(f"  this checkout   {statistics.median(medians[0]):.2f}  ({here})")
+    print(f"  this checkout   {statistics.median(medians[0]):.2f}  ({REPO})")
     print(f"  other checkout  {statistics.median(medians[1]):.2f}  ({args.other})")
     print(f"  this - other    {statistics.median(differences):+.2f}  (quartiles {low:+.2f} to {high:+.2f})")
     return 0
