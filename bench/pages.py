@@ -58,9 +58,16 @@ def main_pages(facts: Facts) -> list[Page]:
         Page("assessment form GET", "assessments:update", {"pk": draft}),
         Page("assessment form POST", "assessments:update", {"pk": draft}, method="POST", budget_ms=POST_MS),
         Page("progress view", "reports:progress", {"pk": facts.client_id}),
+        Page("assessment page", "assessments:detail", {"pk": facts.summary_assessment_id}),
+        Page("session summary", "reports:summary", {"pk": facts.summary_assessment_id}),
         Page("catalogue index", "imbalances:index", persona="anonymous"),
         Page("pattern page", "imbalances:pattern", {"slug": facts.pattern_slug}, persona="anonymous"),
         Page("portal home", "portal:home", persona="client"),
+        Page("portal progress", "reports:portal_progress", persona="client"),
+        Page(
+            "portal summary", "reports:portal_summary", {"pk": facts.portal_assessment_id}, persona="client"
+        ),
+        Page("portal plan", "portal_plan:plan", persona="client"),
     ]
 
 

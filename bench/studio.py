@@ -49,6 +49,8 @@ class Facts:
     progress_client_id: int
     progress_sessions: int
     summary_assessment_id: int
+    # The portal client's latest finalised session (they are the trainer's first client).
+    portal_assessment_id: int
     draft_assessment_ids: list[int]
     pattern_slug: str
     counts: dict[str, int] = field(default_factory=dict)
@@ -291,6 +293,7 @@ def facts() -> Facts:
         .final()
         .order_by("-session_date")[0]
         .pk,
+        portal_assessment_id=Assessment.objects.filter(client=client).final().order_by("-session_date")[0].pk,
         draft_assessment_ids=list(
             Assessment.objects.filter(trainer=trainer, status=Assessment.Status.DRAFT)
             .order_by("pk")
