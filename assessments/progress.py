@@ -3,7 +3,7 @@ page, the portal and the PDFs.
 
 Plain data (no request, no HTML) read as plain rows, not model instances: a client
 with dozens of sessions has hundreds of findings, and only a few columns of each are
-shown. Five queries at most, whatever the number of sessions or findings (a sixth counts
+shown. Four queries at most, whatever the number of sessions or findings (a fifth counts
 a period that holds as many sessions as one report shows, or more).
 
 One report covers at most MAX_SESSIONS sessions, the latest of its period, so that no page
@@ -20,7 +20,7 @@ from django.db.models import Count, Min, QuerySet
 
 from assessments.models import Assessment, MeasureValue, MuscleFinding, PatternFinding, Severity
 from clients.models import Client
-from imbalances.models import Better, Muscle, Role, show_measure
+from imbalances.models import Better, Role, show_measure
 
 # The most sessions one progress report shows: a year of weekly sessions. The latest ones
 # of the period are shown; a period that ends earlier shows the ones before them.
@@ -29,6 +29,8 @@ MAX_SESSIONS = 52
 SESSION_COLUMNS = ("pk", "session_date", "status", "pain_score", "notes", "share_photos")
 # The columns of a measure that progress reads, in MeasureRef's order.
 MEASURE_COLUMNS = ("pk", "slug", "name", "unit", "better", "display_order")
+# The columns of a muscle that progress reads, in MuscleRef's order.
+MUSCLE_COLUMNS = ("pk", "slug", "name", "lay_name", "description", "aliases")
 # The columns of a pattern that progress reads, in PatternRef's order.
 PATTERN_COLUMNS = (
     "pk", "slug", "name", "description", "region__name", "region__display_order", "display_order",
@@ -344,7 +346,7 @@ def client_progress(
     end: date | None = None,
 ) -> ClientProgress:
     """The client's latest MAX_SESSIONS sessions in [start, end], oldest first, and what
-    changed over them. Five queries at most; six when the period holds MAX_SESSIONS or more.
+    changed over them. Four queries at most; five when the period holds MAX_SESSIONS or more.
 
     Drafts count only when `include_drafts`: trainers may preview them, clients never do.
     The caller has already checked that the viewer may see this client.
@@ -382,7 +384,7 @@ def client_progress(
 
 
 def read_sessions(assessments: QuerySet[Assessment]) -> list[Session]:
-    """`assessments` as sessions with their findings, oldest first. Five queries at most."""
+    """`assessments` as sessions with their findings, oldest first. Four queries at most."""
     return _sessions(
         list(assessments.order_by("session_date", "created_at", "pk").values_list(*SESSION_COLUMNS))
     )
@@ -390,12 +392,13 @@ def read_sessions(assessments: QuerySet[Assessment]) -> list[Session]:
 
 def _sessions(rows: list[tuple]) -> list[Session]:
     """Sessions from rows of SESSION_COLUMNS, in their order, with their findings and measures:
-    four queries at most."""
+    three queries at most."""
     ids = [row[0] for row in rows]
     if not ids:
         return []
     # order_by() drops the models' default ordering, whose joins nothing here needs.
-    # Joined: a session finds a few patterns, so repeating their names costs less than a query.
+    # Each row comes with the catalogue entry it names: a session finds a few patterns and
+    # muscles and takes a few measures, so repeating an entry costs less than a query for it.
     pattern_findings = list(
         PatternFinding.objects.filter(assessment_id__in=ids)
         .order_by()
@@ -406,23 +409,23 @@ def _sessions(rows: list[tuple]) -> list[Session]:
     muscle_findings = list(
         MuscleFinding.objects.filter(assessment_id__in=ids)
         .order_by()
-        .values_list("assessment_id", "muscle_id", "role", "side", "note")
+        .values_list("assessment_id", "role", "side", "note", *(f"muscle__{name}" for name in MUSCLE_COLUMNS))
     )
-    # Joined: a session takes a few measures, so repeating their names costs less than a query.
     measure_values = list(
         MeasureValue.objects.filter(assessment_id__in=ids)
         .order_by()
         .values_list("assessment_id", "side", "value", *(f"measure__{name}" for name in MEASURE_COLUMNS))
     )
-    muscles = _muscle_refs({row[1] for row in muscle_findings})
     patterns: dict[int, PatternRef] = {}
     found_patterns: dict[int, list[PatternFindingRow]] = defaultdict(list)
     for assessment_id, side, severity, note, *ref in pattern_findings:
         pattern = patterns.setdefault(ref[0], PatternRef(*ref))
         found_patterns[assessment_id].append(PatternFindingRow(pattern, side, severity, note))
+    muscles: dict[int, MuscleRef] = {}
     found_muscles: dict[int, list[MuscleFindingRow]] = defaultdict(list)
-    for assessment_id, muscle_id, role, side, note in muscle_findings:
-        found_muscles[assessment_id].append(MuscleFindingRow(muscles[muscle_id], role, side, note))
+    for assessment_id, role, side, note, *ref in muscle_findings:
+        muscle = muscles.setdefault(ref[0], MuscleRef(*ref))
+        found_muscles[assessment_id].append(MuscleFindingRow(muscle, role, side, note))
     measures: dict[int, MeasureRef] = {}
     taken: dict[int, list[MeasureRow]] = defaultdict(list)
     for assessment_id, side, value, *ref in measure_values:
@@ -442,17 +445,6 @@ def _sessions(rows: list[tuple]) -> list[Session]:
         )
         for pk, day, status, pain_score, notes, share_photos in rows
     ]
-
-
-def _muscle_refs(pks: set[int]) -> dict[int, MuscleRef]:
-    if not pks:
-        return {}
-    rows = (
-        Muscle.objects.filter(pk__in=pks)
-        .order_by()
-        .values_list("pk", "slug", "name", "lay_name", "description", "aliases")
-    )
-    return {row[0]: MuscleRef(*row) for row in rows}
 
 
 def _patterns(sessions: list[Session]) -> list[PatternProgress]:

@@ -236,7 +236,7 @@ def _header(
 
 
 def build_summary(assessment_id: int) -> SummaryReport:
-    """The session summary of one assessment, draft or not. Ten queries at most (six for the
+    """The session summary of one assessment, draft or not. Nine queries at most (five for the
     session, two for its plan, one for the studio, one for its photos when shared); raises
     Client.DoesNotExist when the assessment is gone.
 
@@ -278,8 +278,8 @@ def build_progress(
     """A client's progress over their finalised assessments (and drafts when asked), oldest first:
     the latest `assessments.progress.MAX_SESSIONS` of the period, and how many earlier ones it leaves out.
 
-    Twelve queries at most however many sessions, plans, exercises, home sessions and photos: six
-    for the sessions (seven when the period holds MAX_SESSIONS or more), three for the plans, one
+    Eleven queries at most however many sessions, plans, exercises, home sessions and photos: five
+    for the sessions (six when the period holds MAX_SESSIONS or more), three for the plans, one
     for the studio, one for the photos of the first and latest session when both were shared.
 
     The client is read from `clients` (by default, all): a page passes those its viewer may see,

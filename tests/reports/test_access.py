@@ -115,14 +115,14 @@ def test_report_pages_query_count_does_not_grow(
         else reverse("reports:portal_progress")
     )
 
-    # The sessions' patterns come with their findings, their measures in a read of their own. One
+    # The sessions' patterns, muscles and measures come with their findings. One
     # for the plans: none here, so their exercises and home sessions are not read
     # (test_plan_in_reports). The studio once, for the report's letterhead and the page header; no
     # photos are read, as no session shares them. The trainer's page reads the client once: that
     # read checks that the client is theirs.
-    with django_assert_max_num_queries(15 if who == "trainer" else 16):
+    with django_assert_max_num_queries(14 if who == "trainer" else 15):
         assert client.get(progress).status_code == 200
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(13):
         assert client.get(reverse(f"reports:{prefix}summary", args=[latest.pk])).status_code == 200
 
 

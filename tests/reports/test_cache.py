@@ -73,11 +73,11 @@ def test_a_ready_pdf_is_served_in_a_fixed_number_of_queries(
     first = _pdf(client, progress_url)
 
     forbid_rendering()
-    # Session, user, role, the trainer's client; the report's six (client, sessions, patterns found,
-    # muscles found and their catalogue rows, measures) and one for the plans (none here: their
+    # Session, user, role, the trainer's client; the report's five (client, sessions, patterns found,
+    # muscles found, measures taken) and one for the plans (none here: their
     # exercises and home sessions are not read); the studio for the letterhead; no photos (none
     # shared); the rendered row by key; the download and audit rows.
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(14):
         assert _pdf(client, progress_url) == first
 
 

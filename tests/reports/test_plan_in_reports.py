@@ -326,22 +326,22 @@ def test_the_plan_read_takes_a_fixed_number_of_queries(
 ):
     _more(plans, extra_exercises, extra_weeks)
 
-    # The session's six, the studio for the letterhead, then the plan and its exercises (no photos:
+    # The session's five, the studio for the letterhead, then the plan and its exercises (no photos:
     # the session does not share them).
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(8):
         summary = build_summary(studio.latest.pk)
-    # The sessions' six, the studio, then the plans, their home sessions and the current plan's
+    # The sessions' five, the studio, then the plans, their home sessions and the current plan's
     # exercises (no photos: no session shares them).
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(9):
         progress = build_progress(client_record.pk)
     assert len(summary.plan.items) == len(progress.plan.items) == 3 + extra_exercises
 
     login_as(client, trainer)
     client.get(reverse("reports:summary", args=[studio.first.pk]))  # saves the new login's session
-    # Session, user, role, the client; the report's ten; the audit row (the header shows the
+    # Session, user, role, the client; the report's nine; the audit row (the header shows the
     # report's studio).
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(14):
         assert client.get(reverse("reports:progress", args=[client_record.pk])).status_code == 200
-    # Session, user, role, the assessment (looked up twice); the report's nine; audit.
-    with django_assert_max_num_queries(15):
+    # Session, user, role, the assessment (looked up twice); the report's eight; audit.
+    with django_assert_max_num_queries(14):
         assert client.get(reverse("reports:summary", args=[studio.latest.pk])).status_code == 200

@@ -40,7 +40,7 @@ def test_progress_keeps_the_latest_sessions_of_the_period_and_counts_the_rest(
     client_record, many_sessions, django_assert_max_num_queries
 ):
     # One more than for a period within the cap: the count of the sessions left out.
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(5):
         progress = client_progress(client_record)
     assert [s.session_date for s in progress.sessions] == [_day(i) for i in range(LEFT_OUT, many_sessions)]
     assert (progress.sessions_in_period, progress.left_out) == (many_sessions, LEFT_OUT)
@@ -60,7 +60,7 @@ def test_a_period_that_ends_earlier_shows_the_sessions_left_out(client_record, m
 def test_a_period_within_the_cap_leaves_nothing_out(
     client_record, many_sessions, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(4):
         progress = client_progress(client_record, start=_day(10), end=_day(20))
     assert len(progress.sessions) == progress.sessions_in_period == 11
     assert (progress.left_out, progress.earliest_in_period) == (0, _day(10))
@@ -84,7 +84,7 @@ def test_the_trainers_page_shows_the_cap_and_links_the_earlier_sessions(
     # One query more than for a client with one session (test_access): the count of the sessions
     # left out. The one that finds no plan and the studio (the report's letterhead, shown in the
     # page header too) as there; no photos are read, as no session shares them.
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(15):
         response = client.get(url, {"start": "2023-06-01", "drafts": "on"})
     html = response.content.decode()
     assert html.count('<tr class="session-row">') == MAX_SESSIONS
