@@ -338,9 +338,9 @@ def test_the_plan_read_takes_a_fixed_number_of_queries(
 
     login_as(client, trainer)
     client.get(reverse("reports:summary", args=[studio.first.pk]))  # saves the new login's session
-    # Session, user, role, the client; the report's nine; the audit row (the header shows the
-    # report's studio).
-    with django_assert_max_num_queries(14):
+    # Session, user, role; the report's nine (its read of the client checks that the client is the
+    # trainer's); the audit row (the header shows the report's studio).
+    with django_assert_max_num_queries(13):
         assert client.get(reverse("reports:progress", args=[client_record.pk])).status_code == 200
     # Session, user, role, the assessment (looked up twice); the report's eight; audit.
     with django_assert_max_num_queries(14):
