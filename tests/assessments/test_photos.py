@@ -456,7 +456,7 @@ def test_the_photos_page_reads_a_fixed_number_of_queries(
     login_as(client, trainer)
     _add(client, draft, front=[jpeg() for _ in range(count)])
 
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(7):
         assert client.get(_page(draft)).status_code == 200
 
 

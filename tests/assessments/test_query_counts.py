@@ -143,7 +143,7 @@ def test_read_pages_keep_a_constant_query_count(
         reverse("assessments:detail", kwargs={"pk": assessment.pk}),
         reverse("assessments:history", kwargs={"pk": assessment.pk}),
     ]:
-        with django_assert_max_num_queries(14):
+        with django_assert_max_num_queries(13):
             assert client.get(url).status_code == 200
 
 
@@ -155,10 +155,11 @@ def test_the_progress_page_keeps_a_constant_query_count(
     studio(True, sessions)
     client.force_login(trainer)
     url = reverse("reports:progress", kwargs={"pk": client_record.pk})
-    # Session, user and role, the owned client, the report (its client and five reads), the audit
-    # row, the session saved again (three), the client's plans and the studio once (the report's
-    # letterhead, built as for its PDF, which the page header shows too); no photos, none shared.
-    with django_assert_max_num_queries(16):
+    # Session, user and role, the report (its client, a read that checks the client is the
+    # trainer's, and four reads), the audit row, the session saved again (three), the client's plans
+    # and the studio once (the report's letterhead, built as for its PDF, which the page header
+    # shows too); no photos, none shared.
+    with django_assert_max_num_queries(14):
         response = client.get(url, {"drafts": drafts})
     assert response.status_code == 200
     # The latest session is a draft: shown only in the preview.
