@@ -2,6 +2,7 @@
 
 import logging
 from datetime import date
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -288,10 +289,11 @@ def portal_revoke(*, client: Client) -> None:
 
 
 def user_sessions_end(*, user: AbstractBaseUser) -> None:
-    """Deletes every live database session of `user`, on every device.
+    """Ends every live session of `user`, on every device.
 
     Sessions are stored encoded, so this reads each live one: fine for a studio's few
-    hundred sessions, and it runs only on sign-out, revocation and erasure.
+    hundred sessions, and it runs only on sign-out, revocation and erasure. Each is deleted
+    through the session engine, so that its copy in the cache goes with its row.
     """
     user_id = str(user.pk)
     stale = [
@@ -299,4 +301,6 @@ def user_sessions_end(*, user: AbstractBaseUser) -> None:
         for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
         if session.get_decoded().get("_auth_user_id") == user_id
     ]
-    Session.objects.filter(pk__in=stale).delete()
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for session_key in stale:
+        store(session_key=session_key).delete()

@@ -116,10 +116,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         _options["options"] = f"{_options.get('options', '')} {_limits}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Rate-limit counters live here, so every process must see the same cache: the database's
-# table (`manage.py createcachetable`) unless CACHE_URL names another shared one. Past
-# MAX_ENTRIES the table drops a third of its entries, live counters among them: room for
-# thousands of counted requests an hour before a flood could wipe anyone's count.
+# Rate-limit counters and the copies of sessions live here, so every process must see the same
+# cache: the database's table (`manage.py createcachetable`) unless CACHE_URL names another
+# shared one. Past MAX_ENTRIES the table drops a third of its entries, live counters among them
+# (a session dropped is read from its own table): room for thousands of counted requests an hour
+# before a flood could wipe anyone's count.
 CACHES = {
     "default": env.cache("CACHE_URL", default="dbcache://django_cache?max_entries=10000"),
     # Catalogue content only (never a client's data), keyed on imbalances.services.catalogue_version():
@@ -154,8 +155,13 @@ LOGOUT_REDIRECT_URL = "login"
 # A portal invitation link stays valid this long (Django's token machinery).
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=int(timedelta(days=3).total_seconds()))
 
-# Sessions: stored in the database so that web processes hold no state.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions: written to the database, so that web processes hold no state and a cache that loses
+# them signs no one out, and read through the shared cache, whose read is plain SQL where the
+# session table's is an ORM query: 0.24 ms less on every signed-in request (0.63 against 0.87 ms,
+# bench.compare), for five queries more when the session is renewed (at most once a minute).
+# Ending a session goes through the engine (clients.services.user_sessions_end), so that the
+# cached copy goes too.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_TIMEOUT", default=int(timedelta(hours=4).total_seconds()))
 SESSION_ABSOLUTE_LIFETIME = env.int(
     "SESSION_ABSOLUTE_LIFETIME", default=int(timedelta(hours=12).total_seconds())

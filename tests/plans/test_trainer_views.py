@@ -726,8 +726,8 @@ def _grow(plan: Plan, items: int, sessions: int) -> None:
 
 # Session, user and role, the plan (with its client, assessment and replacing plan), its items with
 # their exercises, its sessions, the audit row, the studio (page header) and the session saved
-# again (three).
-DETAIL_QUERIES = 11
+# again (eight: its row, then its copy in the cache).
+DETAIL_QUERIES = 16
 # As the detail page, but the active exercises to add instead of the sessions, and the session not
 # saved: it is renewed at most once a minute (security.sessions), and the detail page just did.
 EDIT_QUERIES = 8

@@ -84,7 +84,7 @@ def test_the_trainers_page_shows_the_cap_and_links_the_earlier_sessions(
     # One query more than for a client with one session (test_access): the count of the sessions
     # left out. The one that finds no plan and the studio (the report's letterhead, shown in the
     # page header too) as there; no photos are read, as no session shares them.
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(20):
         response = client.get(url, {"start": "2023-06-01", "drafts": "on"})
     html = response.content.decode()
     assert html.count('<tr class="session-row">') == MAX_SESSIONS
