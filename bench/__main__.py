@@ -16,6 +16,7 @@ import time
 
 from bench.database import RESULTS_DIR, bench_database, mark_done, marker, recreate, settle
 from bench.noise import OtherLoad
+from bench.process import environment
 from bench.sizes import FULL, SMALL
 
 RATES = "50,100,150,200,300,400,600"
@@ -34,25 +35,6 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-pdf", action="store_true", help="skip the PDF measurements")
     parser.add_argument("--regenerate", action="store_true", help="rebuild the studio even if it exists")
     return parser.parse_args(argv)
-
-
-def environment(database_url: str, static_root: str, media_root: str) -> dict[str, str]:
-    """Production-like settings for this process and for gunicorn (which lacks 'testserver')."""
-    env = {
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "DATABASE_URL": database_url,
-        "DEBUG": "off",
-        "CONN_MAX_AGE": "60",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "STATIC_ROOT": static_root,
-        "MEDIA_ROOT": media_root,
-        "TASKS_BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
-        "LOG_LEVEL": "WARNING",
-        "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-only-secret-key-" + "x" * 40,
-    }
-    os.environ.update(env)
-    os.environ["ALLOWED_HOSTS"] = "127.0.0.1,testserver"
-    return {**os.environ, **env}
 
 
 def _stop_on_sigterm(signum: int, frame: object) -> None:

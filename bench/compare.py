@@ -18,8 +18,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.__main__ import environment
 from bench.database import bench_database, marker
+from bench.process import environment
 from bench.serve import REPO
 
 # Each side runs this in its own checkout (its own bench package: an older one has no compare.py):
