@@ -5,7 +5,6 @@ What is kept of an upload is its pixels, turned upright: a new JPEG without any 
 """
 
 import io
-import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -18,8 +17,6 @@ from assessments.models import Assessment, Photo, PhotoView
 from assessments.services import LockedError, MeasureValueData, measure_values_record
 from clients.models import Client
 from clients.services import storage_delete
-
-logger = logging.getLogger(__name__)
 
 PHOTO_MAX_BYTES = 15 * 1024 * 1024
 # A phone's camera takes 12 to 50 megapixels; more is not a photo but a decompression bomb,
