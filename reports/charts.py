@@ -49,8 +49,6 @@ class Chart:
     y_labels: list[ChartAxisLabel]
     x_labels: list[ChartAxisLabel]
     gridlines: str  # one SVG path: a horizontal line at each level
-    plot_left: int
-    plot_right: int
 
     @property
     def loose_dots(self) -> list[ChartDot]:
@@ -173,6 +171,4 @@ def _chart(
         y_labels=[ChartAxisLabel(LEFT - 6, y(value) + 4, label) for value, label in levels],
         x_labels=x_labels,
         gridlines=" ".join(f"M{LEFT} {y(value)}H{WIDTH - RIGHT}" for value, _ in levels),
-        plot_left=LEFT,
-        plot_right=WIDTH - RIGHT,
     )

@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from assessments.progress import PatternProgress, PatternRef, Point
-from reports.charts import severity_chart
+from reports.charts import LEFT, RIGHT, WIDTH, severity_chart
 from reports.models import ReportDownload
 from tests import factories
 from tests.conftest import login_as
@@ -267,13 +267,13 @@ def test_the_chart_spaces_sessions_by_date():
     chart = severity_chart(item)
 
     xs = [dot.x for dot in chart.dots]
-    assert xs[0] == chart.plot_left and xs[-1] == chart.plot_right
+    assert xs[0] == LEFT and xs[-1] == WIDTH - RIGHT
     # Two days apart sit close, two months apart far: in proportion to the days.
     assert (xs[1] - xs[0]) / (xs[2] - xs[0]) == pytest.approx(2 / 60, abs=0.01)
     assert [label.text for label in chart.x_labels] == ["1 Jan 2026", "2 Mar 2026"]
     # A gridline across the plot at each severity, level with its label.
     rows = [label.y - 4 for label in chart.y_labels]
-    assert chart.gridlines == " ".join(f"M{chart.plot_left} {y}H{chart.plot_right}" for y in rows)
+    assert chart.gridlines == " ".join(f"M{LEFT} {y}H{WIDTH - RIGHT}" for y in rows)
     assert len(rows) == 4
 
 
