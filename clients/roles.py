@@ -3,8 +3,9 @@
 from collections.abc import Callable
 from functools import wraps
 
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 
 TRAINERS_GROUP = "trainers"
 
@@ -67,6 +68,25 @@ def portal_client_required(view: Callable[..., HttpResponse]) -> Callable[..., H
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def hidden_unless(has_role: Callable[..., bool]) -> Callable:
+    """For a URL whose very existence is private, such as a posture photo's file: whoever lacks the
+    role (`is_trainer`, `is_portal_client`) gets the 404 that a stranger to the object gets, signed
+    out included. A role check's 403 or a sign-in page would tell them the URL is a real one, and an
+    image has no use for a sign-in page."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @login_not_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not has_role(request.user):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
 
 
 class TrainerRequiredMixin:

@@ -26,7 +26,13 @@ from assessments.photos import (
 )
 from assessments.services import ConflictError, LockedError
 from clients.models import Client
-from clients.roles import portal_client_required, trainer_required
+from clients.roles import (
+    hidden_unless,
+    is_portal_client,
+    is_trainer,
+    portal_client_required,
+    trainer_required,
+)
 from clients.services import DATABASE_UNAVAILABLE
 from imbalances.models import Measure
 from security.access import require_methods
@@ -168,13 +174,13 @@ def _serve(request: HttpRequest, photo: Photo, *, thumbnail: bool) -> FileRespon
     )
 
 
-@trainer_required
+@hidden_unless(is_trainer)
 @require_methods("GET", "HEAD", lookup=_own_photo)
 def image(request: HttpRequest, pk: int) -> FileResponse:
     return _serve(request, _own_photo(request, pk), thumbnail=False)
 
 
-@trainer_required
+@hidden_unless(is_trainer)
 @require_methods("GET", "HEAD", lookup=_own_photo)
 def thumbnail(request: HttpRequest, pk: int) -> FileResponse:
     return _serve(request, _own_photo(request, pk), thumbnail=True)
@@ -195,13 +201,13 @@ def portal_photos(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@portal_client_required
+@hidden_unless(is_portal_client)
 @require_methods("GET", "HEAD", lookup=_shared_photo)
 def portal_image(request: HttpRequest, pk: int) -> FileResponse:
     return _serve(request, _shared_photo(request, pk), thumbnail=False)
 
 
-@portal_client_required
+@hidden_unless(is_portal_client)
 @require_methods("GET", "HEAD", lookup=_shared_photo)
 def portal_thumbnail(request: HttpRequest, pk: int) -> FileResponse:
     return _serve(request, _shared_photo(request, pk), thumbnail=True)

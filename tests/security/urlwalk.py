@@ -86,6 +86,10 @@ KINDS: dict[str, dict[str, object]] = {
         "admin": 403,
     },
     "staff": {**dict.fromkeys(PERSONAS, ADMIN_LOGIN), "admin": 200},
+    # A posture photo's file, for the owning trainer or the client it was shared with: anyone else,
+    # signed in or not, gets the 404 of a photo that does not exist.
+    "trainer-owner-file": {**dict.fromkeys(PERSONAS, 404), "trainer": 200},
+    "portal-owner-file": {**dict.fromkeys(PERSONAS, 404), "client": 200},
 }
 
 # Who may legitimately POST to a page of each kind; everyone else must change nothing.
@@ -98,6 +102,8 @@ ALLOWED_TO_POST: dict[str, set[str]] = {
     "portal": {"client", "other_client"},
     "portal-owner": {"client"},
     "staff": {"admin"},
+    "trainer-owner-file": {"trainer"},
+    "portal-owner-file": {"client"},
 }
 
 # The kinds of page that show or change a client's data. A staff user without a right over
@@ -478,8 +484,8 @@ REGISTRY: dict[str, Entry] = {
         "trainer-owner", kwargs=_final, post=lambda world: {"share": "no"}, post_only=True
     ),
     "assessments:photo_delete": Entry("trainer-owner", kwargs=_photo, post_only=True),
-    "assessments:photo_image": Entry("trainer-owner", kwargs=_photo),
-    "assessments:photo_thumbnail": Entry("trainer-owner", kwargs=_photo),
+    "assessments:photo_image": Entry("trainer-owner-file", kwargs=_photo),
+    "assessments:photo_thumbnail": Entry("trainer-owner-file", kwargs=_photo),
     "assessments:photo_annotate": Entry(
         "trainer-owner",
         kwargs=_photo,
@@ -488,8 +494,8 @@ REGISTRY: dict[str, Entry] = {
     ),
     "assessments:photo_compare": Entry("trainer-owner", kwargs=_client_pk),
     "assessments:portal_photos": Entry("portal-owner", kwargs=_final),
-    "assessments:portal_photo_image": Entry("portal-owner", kwargs=_photo),
-    "assessments:portal_photo_thumbnail": Entry("portal-owner", kwargs=_photo),
+    "assessments:portal_photo_image": Entry("portal-owner-file", kwargs=_photo),
+    "assessments:portal_photo_thumbnail": Entry("portal-owner-file", kwargs=_photo),
     "plans:build": Entry("trainer-owner", kwargs=_final_pk, post_only=True),
     "plans:carry_forward": Entry("trainer-owner", kwargs=_final_pk, post_only=True),
     "plans:detail": Entry("trainer-owner", kwargs=_plan),
