@@ -25,6 +25,9 @@ class Week:
 @dataclass(frozen=True)
 class Adherence:
     weeks: list[Week]
+    # The first day counted: the plan's start, or the day asked for when later (plan_adherence).
+    # None for adherence put together from weeks counted elsewhere.
+    counted_from: date | None = None
 
     @property
     def done(self) -> int:
@@ -59,7 +62,7 @@ def plan_adherence(
         end = min(end, plan.replaced_by.start_date - timedelta(days=1))
     begin = max(plan.start_date, since) if since else plan.start_date
     if end < begin:
-        return Adherence(weeks=[])
+        return Adherence(weeks=[], counted_from=begin)
     monday = begin - timedelta(days=begin.weekday())
     weeks = []
     while monday <= end:
@@ -68,4 +71,4 @@ def plan_adherence(
         done = sum(1 for day in done_on if first <= day <= last)
         weeks.append(Week(starts_on=monday, done=done, planned=planned))
         monday += timedelta(days=7)
-    return Adherence(weeks=weeks)
+    return Adherence(weeks=weeks, counted_from=begin)

@@ -426,8 +426,7 @@ def _span_adherence(
         adherence = plan_adherence(plan, done_on=done_on[plan.pk], until=until, since=start)
         if adherence.weeks:
             weeks.extend(adherence.weeks)
-            counted_from = max(plan.start_date, start) if start else plan.start_date
-            first = min(first or counted_from, counted_from)
+            first = min(first or adherence.counted_from, adherence.counted_from)
     total = Adherence(weeks=weeks)
     if first is None or not total.planned:
         return None

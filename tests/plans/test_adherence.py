@@ -39,6 +39,16 @@ def test_a_plan_starting_midweek_asks_for_its_share_of_that_week():
     first, second = adherence.weeks
     assert (first.starts_on, first.done, first.planned) == (MONDAY, 1, 4)
     assert (second.done, second.planned) == (0, 3)
+    # Its first week starts on a Monday; its count starts on its first day.
+    assert adherence.counted_from == thursday
+
+
+def test_counted_from_a_later_day_it_counts_from_that_day():
+    friday = MONDAY + datetime.timedelta(days=4)
+    adherence = plan_adherence(plan(MONDAY, per_week=7), done_on=[MONDAY], until=friday, since=friday)
+
+    assert adherence.counted_from == friday
+    assert [(week.starts_on, week.done, week.planned) for week in adherence.weeks] == [(MONDAY, 0, 1)]
 
 
 def test_before_any_session_is_due_there_is_no_percentage():
