@@ -229,6 +229,9 @@ def _report(args, size, database, facts, rows: list[dict], pdf_results: dict) ->
         "server": "gunicorn, 2 sync workers, DEBUG off, CONN_MAX_AGE=60",
     }
     print(f"\nMachine: {machine['cores']} cores, {machine['cpu']}; {machine['database']}; studio {size.name}")
+    slower = report.slower_machine_note(rows)
+    if slower:
+        print(slower)
     if missing:
         print("Missing pages (not built yet): " + ", ".join(missing))
     for line in [*(f"FAIL {failure}" for failure in failures), *noisy]:
@@ -257,6 +260,7 @@ def _report(args, size, database, facts, rows: list[dict], pdf_results: dict) ->
             "pdf": pdf_results,
             "failures": failures,
             "noisy": noisy,
+            "slower_machine": slower,
         },
     )
     print(f"Results: {path}")

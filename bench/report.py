@@ -17,6 +17,11 @@ PROGRESS_S = 2.0
 CACHED_MS = 50.0  # "served in milliseconds": no render, only the lookup and the file
 AFTER_FINALISE_MS = 30.0  # the PDF was rendered at finalise: the client only fetches the file
 OUR_SHARE = 0.10
+# The minimal view's in-process median in the README's latest results. A run whose minimal view is
+# far slower was taken on a slower machine, or in a slow spell of this one (seen: 0.5 ms, with every
+# page three to four times slower): its pages are compared with the README's by their "x minimal".
+README_MINIMAL_MS = 0.13
+SLOWER_FACTOR = 1.5
 PDF_LABELS = {
     "summary": "session summary, tagged (PDF/UA)",
     "progress": "progress report, tagged (PDF/UA)",
@@ -198,6 +203,18 @@ def pdf_table(pdf: dict, verdicts: dict) -> str:
     verdict = verdicts["after_finalise"][0]
     body.append([PDF_LABELS["after_finalise"], "-", "-", "-", "-", download, cores, verdict])
     return _table(header, body)
+
+
+def slower_machine_note(rows: list[dict]) -> str | None:
+    """A warning when the minimal view (rows[0]) ran far slower than in the README's results."""
+    minimal = rows[0]["in_process"].get("median_ms")
+    if minimal is None or minimal < README_MINIMAL_MS * SLOWER_FACTOR:
+        return None
+    return (
+        f"SLOWER MACHINE: the minimal view took {minimal:.2f} ms, {minimal / README_MINIMAL_MS:.1f}x the "
+        f"README's {README_MINIMAL_MS:g} ms: every page is slower with it. Compare the pages by their "
+        "'x minimal' column, or run again when the machine is back to speed."
+    )
 
 
 def noisy_note(label: str, cores: float, reasons: list[str]) -> str:
