@@ -106,9 +106,14 @@ ALLOWED_TO_POST: dict[str, set[str]] = {
     "portal-owner-file": {"client"},
 }
 
+# The kinds of URL whose very existence is private: whoever may not see one gets its 404.
+HIDDEN_KINDS = frozenset({"trainer-owner-file", "portal-owner-file"})
 # The kinds of page that show or change a client's data. A staff user without a right over
-# clients (say a catalogue editor) gets 403 on each; elsewhere they fare as the admin does.
-CLIENT_KINDS = frozenset({"trainer", "trainer-owner", "trainer-owner-or-admin", "portal", "portal-owner"})
+# clients (say a catalogue editor) gets 403 on each (a hidden kind's 404); elsewhere they fare
+# as the admin does.
+CLIENT_KINDS = (
+    frozenset({"trainer", "trainer-owner", "trainer-owner-or-admin", "portal", "portal-owner"}) | HIDDEN_KINDS
+)
 
 
 @dataclass
