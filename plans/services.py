@@ -75,19 +75,20 @@ class PlanItemData:
 
 class Built(NamedTuple):
     plan: Plan
-    # Findings the active library has no exercise for, for the trainer to fill by hand.
-    gaps: list[Gap]
+    # Findings the active library has no exercise for, for the trainer to fill by hand; None when
+    # nothing was proposed, as the assessment's draft plan was already there.
+    gaps: list[Gap] | None
 
 
 def plan_build(*, assessment: Assessment, by) -> Built:
     """A draft plan proposed from `assessment`'s findings (plans.proposal), or the draft already
-    built from it (a second press finds the first, with no gaps to report). Raises NotFinalError
+    built from it (a second press finds the first, and its gaps are None). Raises NotFinalError
     for a draft assessment."""
     if not assessment.is_final:
         raise NotFinalError
     existing = _draft_of(assessment)
     if existing:
-        return Built(existing, [])
+        return Built(existing, None)
     proposal = propose(assessment)
     items = [
         PlanItemData.usual(item.exercise, reason=item.reason[: PlanItem._meta.get_field("reason").max_length])

@@ -62,7 +62,6 @@ def build(request: HttpRequest, assessment_pk: int) -> HttpResponse:
     if assessment.client.is_archived:
         messages.error(request, f"{assessment.client} is archived: restore them before building a plan.")
         return redirect(assessment)
-    had_draft = assessment.plans.filter(status=Plan.Status.DRAFT).exists()
     try:
         # One transaction: no plan without its audit row.
         with transaction.atomic():
@@ -74,14 +73,15 @@ def build(request: HttpRequest, assessment_pk: int) -> HttpResponse:
     except DATABASE_UNAVAILABLE:
         messages.error(request, nothing_changed("No plan built"))
         return redirect(assessment)
+    if gaps is None:
+        messages.info(request, "This assessment already has a draft plan: here it is.")
+        return redirect("plans:edit", pk=plan.pk)
     if gaps:
         missing = "; ".join(f"{gap.finding}: {Phase(gap.phase).label}" for gap in gaps)
         messages.warning(
             request, f"The exercise library has nothing for {missing}. Add one by hand if needed."
         )
-    if had_draft:
-        messages.info(request, "This assessment already has a draft plan: here it is.")
-    elif count := plan.items.count():
+    if count := plan.items.count():
         messages.success(
             request,
             f"Draft plan proposed from the findings, with {count} exercise{'s' if count > 1 else ''}: "

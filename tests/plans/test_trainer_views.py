@@ -134,10 +134,13 @@ def test_building_from_a_draft_assessment_is_refused(signed_in, client_record, f
     assert "Finalise the assessment first" in said(response)[0]
 
 
-def test_building_twice_finds_the_same_draft(signed_in, final, found):
+def test_building_twice_finds_the_same_draft(signed_in, final, found, django_assert_num_queries):
     url = reverse("plans:build", kwargs={"assessment_pk": final.pk})
     first = signed_in.post(url)
-    second = signed_in.post(url)
+    # Session, user, role; the assessment; in one transaction (its savepoint and release here), its
+    # draft plan, asked once, and the audit row.
+    with django_assert_num_queries(8):
+        second = signed_in.post(url)
 
     assert Plan.objects.count() == 1
     assert first["Location"] == second["Location"]
