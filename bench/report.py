@@ -18,8 +18,8 @@ CACHED_MS = 50.0  # "served in milliseconds": no render, only the lookup and the
 AFTER_FINALISE_MS = 30.0  # the PDF was rendered at finalise: the client only fetches the file
 OUR_SHARE = 0.10
 # The minimal view's in-process median in the README's latest results. A run whose minimal view is
-# far slower was taken on a slower machine, or in a slow spell of this one (seen: 0.5 ms, with every
-# page three to four times slower): its pages are compared with the README's by their "x minimal".
+# far slower was taken on a slower machine, or in a slow spell of this one (seen: 0.3-0.5 ms, with
+# every page three to four times slower, its database round trips more than its Python).
 README_MINIMAL_MS = 0.13
 SLOWER_FACTOR = 1.5
 PDF_LABELS = {
@@ -212,8 +212,8 @@ def slower_machine_note(rows: list[dict]) -> str | None:
         return None
     return (
         f"SLOWER MACHINE: the minimal view took {minimal:.2f} ms, {minimal / README_MINIMAL_MS:.1f}x the "
-        f"README's {README_MINIMAL_MS:g} ms: every page is slower with it. Compare the pages by their "
-        "'x minimal' column, or run again when the machine is back to speed."
+        f"README's {README_MINIMAL_MS:g} ms: every page is slower with it, by more than that where it "
+        "queries. Its figures say nothing of the budgets: run again when the machine is back to speed."
     )
 
 
