@@ -277,6 +277,10 @@ def generate(size: Size) -> None:
     portal_client.save(update_fields=["portal_user"])
 
 
+def _latest_final(client: Client) -> int:
+    return Assessment.objects.filter(client=client).final().order_by("-session_date")[0].pk
+
+
 def facts() -> Facts:
     trainer = get_user_model().objects.get(username=TRAINER_USERNAME)
     portal_user = get_user_model().objects.get(username=CLIENT_USERNAME)
@@ -289,11 +293,8 @@ def facts() -> Facts:
         client_id=client.pk,
         progress_client_id=progress.pk,
         progress_sessions=Assessment.objects.filter(client=progress).final().count(),
-        summary_assessment_id=Assessment.objects.filter(client=progress)
-        .final()
-        .order_by("-session_date")[0]
-        .pk,
-        portal_assessment_id=Assessment.objects.filter(client=client).final().order_by("-session_date")[0].pk,
+        summary_assessment_id=_latest_final(progress),
+        portal_assessment_id=_latest_final(client),
         draft_assessment_ids=list(
             Assessment.objects.filter(trainer=trainer, status=Assessment.Status.DRAFT)
             .order_by("pk")
